@@ -27,10 +27,7 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
         if (string.IsNullOrWhiteSpace(setting))
             return FromPackages(torchSharpAssemblyDirectory, libTorchSharp);
         if (setting.Trim().Equals(UsePython, StringComparison.OrdinalIgnoreCase))
-        {
-            var (dir, version) = AskPython();
-            return FromFolder(dir, $"python3's torch {version}", version, libTorchSharp);
-        }
+            return FromPython(Environment.GetEnvironmentVariable("BERTNB_PYTHON") ?? "python3", libTorchSharp);
         return FromFolder(setting, EnvironmentVariable, ReadVersionNear(setting), libTorchSharp);
     }
 
@@ -60,7 +57,7 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
         return new LibTorchLocation(dir, "TorchSharp package", VersionFromPackagePath(dir), libTorchSharp);
     }
 
-    static string FindLibTorchSharp(string assemblyDir)
+    public static string FindLibTorchSharp(string assemblyDir)
     {
         var version = Path.GetFileName(Path.GetFullPath(Path.Combine(assemblyDir, "..", "..")));
         return NativeFolders(assemblyDir)
@@ -108,12 +105,19 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
         return line?.Split('=', 2)[1].Trim().Trim('\'', '"');
     }
 
-    static (string Dir, string Version) AskPython()
+    /// <summary>The LibTorch inside the PyTorch of this Python interpreter (its <c>torch/lib</c> folder).</summary>
+    public static LibTorchLocation FromPython(string python, string libTorchSharp)
+    {
+        var (dir, version) = AskPython(python);
+        return FromFolder(dir, $"{python}'s torch {version}", version, libTorchSharp);
+    }
+
+    static (string Dir, string Version) AskPython(string python)
     {
         const string script = "import os, torch; print(os.path.join(os.path.dirname(torch.__file__), 'lib')); print(torch.__version__)";
         try
         {
-            var psi = new ProcessStartInfo("python3", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo(python, ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = Process.Start(psi)!;
             var output = process.StandardOutput.ReadToEnd();
             var error = process.StandardError.ReadToEnd();
@@ -121,15 +125,15 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
             var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (process.ExitCode != 0 || lines.Length < 2)
                 throw new InvalidOperationException(
-                    $"{EnvironmentVariable}=python, but 'python3 -c \"import torch\"' failed: {error.Trim()}. Install PyTorch " +
-                    $"for that python3 (pip install torch), or set {EnvironmentVariable} to a LibTorch folder.");
+                    $"{EnvironmentVariable}=python, but '{python} -c \"import torch\"' failed: {error.Trim()}. Install PyTorch " +
+                    $"for that interpreter (pip install torch), or set {EnvironmentVariable} to a LibTorch folder.");
             return (lines[0], lines[1]);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException(
-                $"{EnvironmentVariable}=python, but no python3 could be started ({e.Message}). Put python3 with torch on the PATH, " +
-                $"or set {EnvironmentVariable} to a LibTorch folder.", e);
+                $"{EnvironmentVariable}=python, but '{python}' could not be started ({e.Message}). Put python3 with torch on the PATH " +
+                $"(or name the interpreter in BERTNB_PYTHON), or set {EnvironmentVariable} to a LibTorch folder.", e);
         }
     }
 

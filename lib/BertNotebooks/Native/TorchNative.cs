@@ -62,11 +62,7 @@ public static class TorchNative
     {
         var torchSharp = typeof(torch).Assembly;
         var location = LibTorchLocation.Resolve(Path.GetDirectoryName(torchSharp.Location)!);
-        foreach (var file in LibTorchLocation.LoadOrder)
-        {
-            var library = Path.Combine(location.Directory, file);
-            if (File.Exists(library)) NativeLibrary.Load(library);
-        }
+        LoadLibTorch(location);
 
         var original = ElfSymbolVersions.Read(location.LibTorchSharpPath);
         var weaken = VersionsToWeaken(original, DefinedByLoadedLibStdCxx());
@@ -82,6 +78,24 @@ public static class TorchNative
         }
         RouteDllImports(torchSharp, handle);
         return new TorchNativeReport(location, path, weaken.Select(v => v.Version).ToList());
+    }
+
+    /// <summary>Loads LibTorch's own libraries in dependency order, so that TorchSharp's library finds them already mapped.</summary>
+    public static void LoadLibTorch(LibTorchLocation location)
+    {
+        foreach (var file in LibTorchLocation.LoadOrder)
+        {
+            var library = Path.Combine(location.Directory, file);
+            if (!File.Exists(library)) continue;
+            try { NativeLibrary.Load(library); }
+            catch (DllNotFoundException e)
+            {
+                throw new DllNotFoundException(
+                    $"{file} from {location.Source} ({location.Directory}) could not be loaded: {e.Message}. The folder must " +
+                    $"hold a complete LibTorch for this machine; set {LibTorchLocation.EnvironmentVariable} to another folder, " +
+                    "or unset it to use the TorchSharp-cpu package.", e);
+            }
+        }
     }
 
     /// <summary>

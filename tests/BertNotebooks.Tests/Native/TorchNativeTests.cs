@@ -58,13 +58,24 @@ public class TorchNativeTests
     }
 
     [Fact]
-    public void The_system_here_decides_the_path_it_takes()
+    public void The_system_libstdcxx_decides_between_the_original_and_a_patched_copy()
     {
         var report = TorchNative.EnsureLoaded();
-        var systemHasIt = File.ReadLines("/proc/self/maps").Any(l => l.Contains("libstdc++.so"))
-            && report.WeakenedVersions.Count == 0;
-        // Either the original was loaded (new libstdc++) or a patched copy outside the package (old libstdc++).
-        Assert.Equal(systemHasIt, report.LibTorchSharpPath == report.LibTorch!.LibTorchSharpPath);
+        var libstdcxx = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .First(p => p.Length >= 6 && Path.GetFileName(p[5]).StartsWith("libstdc++.so", StringComparison.Ordinal))[5];
+        bool newEnough = ElfSymbolVersions.Read(libstdcxx).Defined.Contains("GLIBCXX_3.4.32");
+
+        if (newEnough)
+        {
+            Assert.Empty(report.WeakenedVersions);
+            Assert.Equal(report.LibTorch!.LibTorchSharpPath, report.LibTorchSharpPath);
+        }
+        else
+        {
+            Assert.Equal(["GLIBCXX_3.4.32"], report.WeakenedVersions);
+            Assert.NotEqual(report.LibTorch!.LibTorchSharpPath, report.LibTorchSharpPath);
+            Assert.True(ElfSymbolVersions.Read(report.LibTorchSharpPath).Needed.Single(v => v.Version == "GLIBCXX_3.4.32").IsWeak);
+        }
     }
 
     [Fact]
