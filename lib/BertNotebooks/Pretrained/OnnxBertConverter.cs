@@ -1,3 +1,5 @@
+using System.Text.Json;
+using BertNotebooks.Modeling;
 using TorchSharp;
 
 namespace BertNotebooks.Pretrained;
@@ -43,6 +45,36 @@ public static class OnnxBertConverter
             foreach (var t in stateDict.Values) t.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The config.json of the model whose <see cref="StateDict"/> this is. Every size but the head count is read off a
+    /// weight's shape; the head count only shapes Reshape constants in the graph, so the caller names it.
+    /// </summary>
+    /// <param name="nameOrPath">Recorded as <c>_name_or_path</c>, as HF does, so the folder says where it came from.</param>
+    public static BertConfig Config(IReadOnlyDictionary<string, torch.Tensor> stateDict, int numAttentionHeads, string nameOrPath)
+    {
+        long Dim(string key, int dim) => stateDict.TryGetValue(key, out var t)
+            ? t.shape[dim]
+            : throw new InvalidDataException($"The ONNX model has no '{key}', so it is not a BERT export this converter understands.");
+        var layers = stateDict.Keys.Where(k => k.StartsWith("encoder.layer.", StringComparison.Ordinal))
+            .Select(k => int.Parse(k.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture)).Distinct().Count();
+        var config = new BertConfig
+        {
+            Architectures = ["BertModel"],
+            VocabSize = (int)Dim("embeddings.word_embeddings.weight", 0),
+            HiddenSize = (int)Dim("embeddings.word_embeddings.weight", 1),
+            MaxPositionEmbeddings = (int)Dim("embeddings.position_embeddings.weight", 0),
+            TypeVocabSize = (int)Dim("embeddings.token_type_embeddings.weight", 0),
+            IntermediateSize = (int)Dim("encoder.layer.0.intermediate.dense.weight", 0),
+            NumHiddenLayers = layers,
+            NumAttentionHeads = numAttentionHeads,
+            HiddenAct = "gelu",
+            LayerNormEps = 1e-12,
+        };
+        config.Extra["_name_or_path"] = JsonSerializer.SerializeToElement(nameOrPath);
+        config.Validate();
+        return config;
     }
 
     /// <summary>Follows bias → Add → MatMul → the MatMul's initializer input.</summary>
