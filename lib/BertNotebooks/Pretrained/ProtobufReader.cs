@@ -4,7 +4,7 @@ namespace BertNotebooks.Pretrained;
 /// The protobuf wire format, just enough to walk an ONNX file: fields are read one by one, unknown ones skipped.
 /// Length-delimited payloads come back as slices of the input, so an initializer's raw data is never copied here.
 /// </summary>
-public struct ProtobufReader(ReadOnlyMemory<byte> buffer)
+internal struct ProtobufReader(ReadOnlyMemory<byte> buffer)
 {
     public const int Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5;
 

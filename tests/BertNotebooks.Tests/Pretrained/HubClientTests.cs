@@ -9,10 +9,10 @@ namespace BertNotebooks.Tests.Pretrained;
 
 public sealed class HubClientTests : IDisposable
 {
-    const string Repo = "test-org/tiny-bert";
+    internal const string Repo = "test-org/tiny-bert";
     readonly string _cache = Path.Combine(Path.GetTempPath(), $"bertnb-hub-{Guid.NewGuid():N}");
 
-    static Dictionary<string, byte[]> TinyBertFiles() => new()
+    internal static Dictionary<string, byte[]> TinyBertFiles() => new()
     {
         ["config.json"] = File.ReadAllBytes(Shared.Fixture("tiny-bert/config.json")),
         ["model.safetensors"] = File.ReadAllBytes(Shared.Fixture("tiny-bert/model.safetensors")),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Modeling;
 using BertNotebooks.Pretrained;
@@ -121,6 +120,33 @@ public sealed class PretrainedModelsTests(TemporaryModelsDir models) : IClassFix
         Assert.Equal(PretrainedModels.OfflineDefault, PretrainedModels.Known[0].Name);
         Assert.All(PretrainedModels.Known, k => Assert.False(string.IsNullOrWhiteSpace(k.Description)));
         Assert.Single(PretrainedModels.Known, k => k.Matches("ARCTIC-XS"));
-        Assert.Equal(JsonSerializer.Serialize(PretrainedModels.Known.Select(k => k.Name).Distinct()), JsonSerializer.Serialize(PretrainedModels.Known.Select(k => k.Name)));
+        var names = PretrainedModels.Known.SelectMany(k => k.Aliases.Append(k.Name)).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [FixtureFact("tiny-bert/model.safetensors")]
+    public void A_hub_repo_id_is_downloaded_once_into_the_models_dir()
+    {
+        using var server = new LoopbackHubServer(LoopbackHubServer.Repository(HubClientTests.Repo, HubClientTests.TinyBertFiles()));
+        var previous = Environment.GetEnvironmentVariable("BERTNB_HF_ENDPOINT");
+        Environment.SetEnvironmentVariable("BERTNB_HF_ENDPOINT", server.Endpoint);
+        try
+        {
+            var progress = new List<string>();
+            var folder = Resolve(HubClientTests.Repo, progress);
+
+            Assert.Equal(Path.Combine(models.Path, "hub", HubClientTests.Repo.Replace("/", "--")), folder);
+            Assert.Contains(progress, p => p.StartsWith("model.safetensors: ", StringComparison.Ordinal));
+            var requests = server.Requests.Count;
+            Assert.Equal(folder, Resolve(HubClientTests.Repo));
+            Assert.Equal(requests, server.Requests.Count);
+            var (model, report) = BertForSequenceClassification.FromPretrained(folder);
+            using var _ = model;
+            Assert.True(report.IsExact, report.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("BERTNB_HF_ENDPOINT", previous);
+        }
     }
 }
