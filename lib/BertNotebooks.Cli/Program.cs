@@ -26,7 +26,7 @@ try
 {
     return await command.RunAsync(new CliArguments(args.Skip(1)), cancel.Token);
 }
-catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException)
+catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidDataException or InvalidOperationException or NotSupportedException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
