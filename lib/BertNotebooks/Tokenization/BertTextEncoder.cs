@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
@@ -16,11 +17,16 @@ public sealed class BertTextEncoder
     public const int MaxSupportedLength = 512;
 
     const int MaxCharsPerWord = 100; // HF WordPiece's max_input_chars_per_word, counted in code points
+    const int MaxCachedWords = 1 << 20; // bounds the cache's memory (~100 MB) on corpora with endless distinct words
 
     readonly BertTokenizer _wordPiece;
     readonly BertWordSplitter _splitter;
     readonly string[] _idToToken;
     readonly HashSet<int> _specialIds;
+    // A word's pieces never change and words repeat (Zipf), so caching them makes encoding several times faster.
+    readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _wordCache =
+        new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    int _cachedWords;
 
     BertTextEncoder(string vocabPath, bool doLowerCase, int? maxPositionEmbeddings)
     {
@@ -97,7 +103,7 @@ public sealed class BertTextEncoder
     }
 
     /// <summary>[CLS] a [SEP] b [SEP] with b in segment 1, truncated 'longest_first' exactly like HF's fast tokenizer.</summary>
-    public TokenizedExample Encode(string text, string textPair, int? maxLength = MaxSupportedLength, int label = -1)
+    public TokenizedExample EncodePair(string text, string textPair, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 3);
         var a = WordPieceIds(text);
@@ -172,11 +178,19 @@ public sealed class BertTextEncoder
         var ids = new List<int>(words.Count + words.Count / 4);
         foreach (var word in words)
         {
-            if (word.IsSpecial) { ids.Add(word.SpecialTokenId); continue; }
-            var span = normalized.AsSpan(word.Start, word.Length);
-            if (CountCodePoints(span) > MaxCharsPerWord) ids.Add(UnknownTokenId);
-            else ids.AddRange(_wordPiece.EncodeToIds(span, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+            if (word.IsSpecial) ids.Add(word.SpecialTokenId);
+            else ids.AddRange(WordPiece(normalized.AsSpan(word.Start, word.Length)));
         }
+        return ids;
+    }
+
+    int[] WordPiece(ReadOnlySpan<char> word)
+    {
+        if (_wordCache.TryGetValue(word, out var cached)) return cached;
+        int[] ids = CountCodePoints(word) > MaxCharsPerWord
+            ? [UnknownTokenId]
+            : [.. _wordPiece.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false)];
+        if (Volatile.Read(ref _cachedWords) < MaxCachedWords && _wordCache.TryAdd(word, ids)) Interlocked.Increment(ref _cachedWords);
         return ids;
     }
 

@@ -96,23 +96,35 @@ internal sealed class BertWordSplitter
     string Normalize(ReadOnlySpan<char> segment)
     {
         var cleaned = new StringBuilder(segment.Length);
-        // EnumerateRunes yields U+FFFD for a lone surrogate, which is removed like HF removes U+FFFD.
-        foreach (var rune in segment.EnumerateRunes())
+        for (int i = 0; i < segment.Length;)
         {
+            // A lone surrogate decodes as U+FFFD, which is removed like HF removes U+FFFD.
+            Rune.DecodeFromUtf16(segment[i..], out var rune, out int width);
+            var text = segment.Slice(i, width);
+            i += width;
             if (rune.Value is 0 or 0xFFFD || IsControl(rune)) continue;
             if (IsWhitespace(rune)) cleaned.Append(' ');
-            else if (IsCjk(rune.Value)) cleaned.Append(' ').Append(rune.ToString()).Append(' ');
-            else cleaned.Append(rune.ToString());
+            else if (IsCjk(rune.Value)) cleaned.Append(' ').Append(text).Append(' ');
+            else cleaned.Append(text);
         }
-        if (!_lowerCase) return cleaned.ToString();
+        var result = cleaned.ToString();
+        if (!_lowerCase) return result;
 
-        // HF strips accents (NFD, then drop Mn) before it lowercases, and never recomposes.
-        var decomposed = cleaned.ToString().Normalize(NormalizationForm.FormD);
-        var stripped = new StringBuilder(decomposed.Length);
-        foreach (var rune in decomposed.EnumerateRunes())
-            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark) stripped.Append(rune.ToString());
+        // HF strips accents (NFD, then drop Mn) before it lowercases, and never recomposes. ASCII has nothing to strip.
+        if (!Ascii.IsValid(result))
+        {
+            var decomposed = result.Normalize(NormalizationForm.FormD);
+            var stripped = new StringBuilder(decomposed.Length);
+            for (int i = 0; i < decomposed.Length;)
+            {
+                Rune.DecodeFromUtf16(decomposed.AsSpan(i), out var rune, out int width);
+                if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark) stripped.Append(decomposed.AsSpan(i, width));
+                i += width;
+            }
+            result = stripped.ToString();
+        }
         // Per code point, like Rust's char::to_lowercase (no final-sigma rule); İ cannot occur here, NFD split it.
-        return stripped.ToString().ToLowerInvariant();
+        return result.ToLowerInvariant();
     }
 
     // tokenizers counts \t \n \r as whitespace, not control; everything else in Cc, Cf or Co is removed.
