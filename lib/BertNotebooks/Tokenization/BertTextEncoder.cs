@@ -97,8 +97,7 @@ public sealed class BertTextEncoder
     public TokenizedExample Encode(string text, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
-        var ids = WordPieceIds(text);
-        if (maxLength is { } m && ids.Count > m - 2) ids.RemoveRange(m - 2, ids.Count - (m - 2));
+        var ids = WordPieceIds(text, maxLength - 2 ?? int.MaxValue);
         return new TokenizedExample([ClassificationTokenId, .. ids, SeparatorTokenId], new int[ids.Count + 2], label);
     }
 
@@ -171,16 +170,19 @@ public sealed class BertTextEncoder
             .ToString();
     }
 
-    List<int> WordPieceIds(string text)
+    /// <summary>The first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
+    List<int> WordPieceIds(string text, int maxIds = int.MaxValue)
     {
         var words = new List<WordSpan>();
-        var normalized = _splitter.Split(text, words);
-        var ids = new List<int>(words.Count + words.Count / 4);
+        var normalized = _splitter.Split(text, words, maxWords: maxIds);
+        var ids = new List<int>(Math.Min(words.Count + words.Count / 4, maxIds));
         foreach (var word in words)
         {
+            if (ids.Count >= maxIds) break;
             if (word.IsSpecial) ids.Add(word.SpecialTokenId);
             else ids.AddRange(WordPiece(normalized.AsSpan(word.Start, word.Length)));
         }
+        if (ids.Count > maxIds) ids.RemoveRange(maxIds, ids.Count - maxIds);
         return ids;
     }
 

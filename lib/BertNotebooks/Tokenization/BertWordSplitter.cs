@@ -38,28 +38,47 @@ internal sealed class BertWordSplitter
         _lowerCase = lowerCase;
     }
 
-    /// <summary>Fills <paramref name="words"/> and returns the normalized text that their ranges index.</summary>
-    public string Split(string text, List<WordSpan> words)
+    /// <summary>
+    /// Fills <paramref name="words"/> in text order and returns the normalized text that their ranges index. It may stop
+    /// once it has <paramref name="maxWords"/> words: each word gives WordPiece at least one id, so a caller that keeps
+    /// the first n ids needs no more than n words.
+    /// </summary>
+    public string Split(string text, List<WordSpan> words, int maxWords = int.MaxValue)
     {
         words.Clear();
-        var normalized = new StringBuilder(text.Length + 16);
+        var normalized = new StringBuilder(Math.Min(text.Length, 4 * ChunkChars) + 16);
         int segmentStart = 0;
-        for (int i = 0; i < text.Length;)
+        for (int i = 0; i < text.Length && words.Count < maxWords;)
         {
             int next = text.AsSpan(i).IndexOfAny(_specialTokenStarts);
             if (next < 0) break;
             i += next;
             if (MatchSpecialToken(text.AsSpan(i)) is { Token: not null } special)
             {
-                AppendWords(text.AsSpan(segmentStart, i - segmentStart), normalized, words);
+                AppendWords(text.AsSpan(segmentStart, i - segmentStart), normalized, words, maxWords);
                 words.Add(new WordSpan(normalized.Length, 0, special.Id));
                 i += special.Token.Length;
                 segmentStart = i;
             }
             else i++;
         }
-        AppendWords(text.AsSpan(segmentStart), normalized, words);
+        if (words.Count < maxWords) AppendWords(text.AsSpan(segmentStart), normalized, words, maxWords);
         return normalized.ToString();
+    }
+
+    const int ChunkChars = 4096;
+
+    // Chunks end just after a space or newline: always a word boundary for HF, and NFD never moves a mark across one,
+    // so chunk by chunk gives the same words as the whole text, and a truncating caller need not normalize the rest.
+    void AppendWords(ReadOnlySpan<char> segment, StringBuilder normalized, List<WordSpan> words, int maxWords)
+    {
+        while (!segment.IsEmpty && words.Count < maxWords)
+        {
+            int end = segment.Length;
+            if (end > ChunkChars && segment[ChunkChars..].IndexOfAny(' ', '\n') is var boundary and >= 0) end = ChunkChars + boundary + 1;
+            AppendChunkWords(segment[..end], normalized, words);
+            segment = segment[end..];
+        }
     }
 
     (string? Token, int Id) MatchSpecialToken(ReadOnlySpan<char> text)
@@ -69,10 +88,9 @@ internal sealed class BertWordSplitter
         return default;
     }
 
-    void AppendWords(ReadOnlySpan<char> segment, StringBuilder normalized, List<WordSpan> words)
+    void AppendChunkWords(ReadOnlySpan<char> chunk, StringBuilder normalized, List<WordSpan> words)
     {
-        if (segment.IsEmpty) return;
-        var clean = Normalize(segment);
+        var clean = Normalize(chunk);
         int offset = normalized.Length;
         normalized.Append(clean);
         int wordStart = -1;
