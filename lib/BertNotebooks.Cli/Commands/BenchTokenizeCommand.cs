@@ -17,6 +17,7 @@ public sealed class BenchTokenizeCommand : ICliCommand
     {
         var (encoder, vocabPath) = LoadEncoder(args);
         int maxLength = args.Int("max-length", BertTextEncoder.MaxSupportedLength);
+        encoder.Encode("", maxLength); // refuses a bad --max-length before the corpus loads
         var fast = new BertTokenizer();
         using (var vocab = File.OpenText(vocabPath)) fast.LoadVocabulary(vocab, convertInputToLowercase: encoder.DoLowerCase);
 
@@ -26,7 +27,6 @@ public sealed class BenchTokenizeCommand : ICliCommand
         if (limit < 1) throw new ArgumentException($"--limit must be at least 1, not {limit}.");
         if (limit < corpus.Length) corpus = corpus[..limit];
         Console.WriteLine($"20 Newsgroups, subset all, cleaned: {corpus.Length:N0} documents, truncated at {maxLength} tokens; vocab {vocabPath}");
-        encoder.Encode("", maxLength); // refuses a bad --max-length before anything is timed
         cancel.ThrowIfCancellationRequested();
 
         // Each timed pass gets a fresh encoder, so that no pass inherits the word cache that an earlier one filled.
