@@ -24,6 +24,8 @@ internal readonly record struct WordSpan(int Start, int Length, int SpecialToken
 /// it lowercases only category Lu (HF lowercases titlecase letters, Ⓐ, Ⅻ…); it keeps format characters such as U+200B
 /// and U+00AD (HF removes Cc, Cf and Co); it recomposes to NFC at the end (HF keeps NFD, so Hangul stays as jamo);
 /// and it matches special tokens after lowercasing, so "[cls]" becomes [CLS] (HF matches "[CLS]" only, on the raw text).
+/// One difference is left: tokenizers takes Cc/Cf/Co, P* and Mn from the unicode_categories crate's Unicode 9 tables,
+/// .NET from current Unicode, so characters assigned or recategorised since 2016 (none in 20 Newsgroups) may differ.
 /// </remarks>
 internal sealed class BertWordSplitter
 {
