@@ -1,3 +1,5 @@
+using BertNotebooks.Checkpoints;
+using BertNotebooks.Modeling;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -69,7 +71,7 @@ public sealed class BertTextEncoder
         var vocab = Path.Combine(modelFolder, "vocab.txt");
         if (!File.Exists(vocab))
             throw new FileNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} has no vocab.txt; copy the model's WordPiece vocabulary there (save_pretrained writes it with the tokenizer).", vocab);
-        return new BertTextEncoder(vocab, ReadDoLowerCase(modelFolder), ReadMaxPositionEmbeddings(modelFolder));
+        return new BertTextEncoder(vocab, TokenizerFiles.ReadDoLowerCase(modelFolder), ReadMaxPositionEmbeddings(modelFolder));
     }
 
     /// <summary>From a bare vocab.txt: <paramref name="doLowerCase"/> true for uncased models.</summary>
@@ -250,35 +252,10 @@ public sealed class BertTextEncoder
         return tokens;
     }
 
-    // Read here until the Checkpoints helper's TokenizerFiles.ReadDoLowerCase is on this branch; then one of the two goes.
-    static bool ReadDoLowerCase(string folder) =>
-        ReadJsonField(Path.Combine(folder, "tokenizer_config.json"), "do_lower_case") is { } value
-            ? value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw new InvalidDataException($"{Path.Combine(folder, "tokenizer_config.json")}: do_lower_case must be true or false, not {value}."),
-            }
-            : true;
-
-    static int? ReadMaxPositionEmbeddings(string folder) =>
-        ReadJsonField(Path.Combine(folder, "config.json"), "max_position_embeddings") is { } value
-            ? value.TryGetInt32(out int n) && n > 0 ? n
-                : throw new InvalidDataException($"{Path.Combine(folder, "config.json")}: max_position_embeddings must be a positive integer, not {value}.")
-            : null;
-
-    static JsonElement? ReadJsonField(string path, string name)
+    /// <summary>The model's position limit, where the folder has a config.json; tokenizer-only folders have none.</summary>
+    static int? ReadMaxPositionEmbeddings(string folder)
     {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var value)
-                && value.ValueKind != JsonValueKind.Null ? value.Clone() : null;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not valid JSON ({e.Message}); fix or delete it.", e);
-        }
+        var config = Path.Combine(folder, "config.json");
+        return File.Exists(config) ? BertConfig.Load(config).MaxPositionEmbeddings : null;
     }
 }
