@@ -1,12 +1,31 @@
 namespace BertNotebooks.Runner;
 
-/// <summary>What <c>bertnb-run</c> does after parsing its arguments; separate from Main so that tests get the exit code in-process.</summary>
+/// <summary>What <c>bertnb-run</c> does; separate from Main so that tests get the exit code and messages in-process.</summary>
 public static class RunnerCommand
 {
     public const int Success = 0, CellFailed = 1, BadInput = 2;
 
     /// <summary>Runs the notebooks, writes summary.json and prints the table; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(RunnerArguments arguments, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    {
+        try
+        {
+            var arguments = RunnerArguments.Parse(args, RunnerArguments.FindRepositoryRoot(Directory.GetCurrentDirectory()));
+            if (arguments.Help)
+            {
+                output.WriteLine(RunnerArguments.Usage);
+                return Success;
+            }
+            return await RunAsync(arguments, output, error, cancel);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+
+    static async Task<int> RunAsync(RunnerArguments arguments, TextWriter output, TextWriter error, CancellationToken cancel)
     {
         var paths = NotebookRunner.Resolve(arguments.NotebooksDir, arguments.Notebooks);
         var runner = new NotebookRunner(new RunOptions(arguments.OutputDir, arguments.Parameters, arguments.Html), new ConsoleProgress(output));
