@@ -21,8 +21,15 @@ public static partial class PlotlyOffline
     /// <summary>The plotly.js version Plotly.NET draws with, e.g. 2.28.0.</summary>
     public static string Version => Embedded.Value.Version;
 
-    /// <summary>plotly.js as one script element; <c>&lt;/</c> is escaped so that no string in it can end the element early.</summary>
-    public static string ScriptTag => $"<script type=\"text/javascript\" id=\"{ScriptId}\">{Embedded.Value.Script.Replace("</", "<\\/")}</script>";
+    /// <summary>
+    /// plotly.js as one script element that always sets <c>window.Plotly</c>: its loader would otherwise register an AMD
+    /// module where a page has require.js (Jupyter), so <c>define</c>, <c>module</c> and <c>exports</c> are hidden from it.
+    /// <c>&lt;/</c> is escaped so that no string in plotly.js can end the element early.
+    /// </summary>
+    public static string ScriptTag =>
+        $"<script type=\"text/javascript\" id=\"{ScriptId}\">(function (define, module, exports) {{\n" +
+        Embedded.Value.Script.Replace("</", "<\\/") +
+        "\n}).call(window);</script>";
 
     /// <summary>True for HTML that Plotly.NET wrote for a chart.</summary>
     public static bool IsChart(string html) => html.Contains("renderPlotly_", StringComparison.Ordinal);
