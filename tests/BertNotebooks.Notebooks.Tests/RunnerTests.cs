@@ -54,6 +54,34 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("'untagged' has no cell tagged 'parameters'", e.Message);
     }
 
+    [Fact]
+    public async Task Rerunning_an_executed_notebook_replaces_its_injected_cell()
+    {
+        var first = await _harness.RunAsync(Notebook("rerun", WithParameters()), [NotebookParameter.Parse("maxLength=128")]);
+        var executed = Path.Combine(_harness.Root, "executed-once.ipynb");
+        File.Copy(first.OutputPath, executed);
+
+        var second = await _harness.RunAsync(executed, [NotebookParameter.Parse("maxLength=64")]);
+
+        var cells = NotebookHarness.Cells(second.OutputPath);
+        Assert.Equal(4, cells.Length);
+        Assert.Contains("64 0.1 False smoke", NotebookHarness.OutputText(cells[3]));
+    }
+
+    [Fact]
+    public async Task A_folder_runs_in_order_with_the_profile()
+    {
+        Notebook("01-a", WithParameters());
+        Notebook("02-b", new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine($\"profile={profile}\");"));
+
+        var results = await _harness.RunFolderAsync(Path.Combine(_harness.Root, "notebooks"), "quick");
+
+        Assert.Equal(["01-a", "02-b"], results.Select(r => r.Notebook));
+        Assert.All(results, r => Assert.True(r.Succeeded, r.FailedCell?.Error));
+        Assert.Contains("profile=quick", NotebookHarness.OutputText(NotebookHarness.Cells(results[1].OutputPath)[2]));
+        Assert.All(results, r => Assert.True(File.Exists(r.HtmlPath)));
+    }
+
     static SyntheticNotebook Failing() => new SyntheticNotebook()
         .Markdown("# Fails in its second code cell")
         .Code("var x = 41;")
