@@ -26,10 +26,12 @@ public static partial class PlotlyOffline
     /// module where a page has require.js (Jupyter), so <c>define</c>, <c>module</c> and <c>exports</c> are hidden from it.
     /// <c>&lt;/</c> is escaped so that no string in plotly.js can end the element early.
     /// </summary>
-    public static string ScriptTag =>
+    public static string ScriptTag => Tag.Value;
+
+    static readonly Lazy<string> Tag = new(() =>
         $"<script type=\"text/javascript\" id=\"{ScriptId}\">(function (define, module, exports) {{\n" +
         Embedded.Value.Script.Replace("</", "<\\/") +
-        "\n}).call(window);</script>";
+        "\n}).call(window);</script>");
 
     /// <summary>True for HTML that Plotly.NET wrote for a chart.</summary>
     public static bool IsChart(string html) => html.Contains("renderPlotly_", StringComparison.Ordinal);
