@@ -1,0 +1,11 @@
+namespace BertNotebooks.Training;
+
+/// <summary>How a Train() call ended. <see cref="Cancelled"/>: stopped by the token, resumable from <see cref="LastCheckpoint"/>.</summary>
+public sealed record TrainResult(
+    int GlobalStep,
+    double TrainingLoss,
+    IReadOnlyDictionary<string, double> Metrics,
+    bool Cancelled,
+    string? LastCheckpoint,
+    string? BestModelCheckpoint,
+    TrainerState State);
