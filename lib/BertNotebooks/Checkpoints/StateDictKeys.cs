@@ -1,0 +1,38 @@
+namespace BertNotebooks.Checkpoints;
+
+/// <summary>
+/// Maps a checkpoint's key names onto the current HF BERT names, as transformers does when it loads older files:
+/// LayerNorm <c>gamma</c>/<c>beta</c> become <c>weight</c>/<c>bias</c>, and BertModel checkpoints saved without the
+/// <c>bert.</c> prefix (sentence-transformers) get it.
+/// </summary>
+public static class StateDictKeys
+{
+    public const string BasePrefix = "bert.";
+    static readonly string[] BaseModelRoots = ["embeddings.", "encoder.", "pooler."];
+
+    /// <summary>The new name of every key (unchanged keys map to themselves), and the renames among them.</summary>
+    public static (Dictionary<string, string> Names, List<RenamedKey> Renamed) Normalise(IEnumerable<string> checkpointKeys, bool modelHasBasePrefix)
+    {
+        var keys = checkpointKeys.ToList();
+        var addPrefix = modelHasBasePrefix && !keys.Any(k => k.StartsWith(BasePrefix, StringComparison.Ordinal));
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var renamed = new List<RenamedKey>();
+        foreach (var key in keys)
+        {
+            var name = key;
+            if (name.EndsWith(".gamma", StringComparison.Ordinal)) name = name[..^"gamma".Length] + "weight";
+            else if (name.EndsWith(".beta", StringComparison.Ordinal)) name = name[..^"beta".Length] + "bias";
+            if (addPrefix && BaseModelRoots.Any(r => name.StartsWith(r, StringComparison.Ordinal))) name = BasePrefix + name;
+            names[key] = name;
+            if (name != key) renamed.Add(new RenamedKey(key, name));
+        }
+        var clash = names.GroupBy(p => p.Value).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+            throw new InvalidDataException($"The checkpoint holds both {string.Join(" and ", clash.Select(p => p.Key))}, which name the same tensor {clash.Key}.");
+        return (names, renamed);
+    }
+
+    /// <summary>Checkpoint tensors that no BERT classifier uses and transformers drops without complaint.</summary>
+    public static bool IsIgnorable(string key) =>
+        key.EndsWith("embeddings.position_ids", StringComparison.Ordinal) || key.StartsWith("cls.", StringComparison.Ordinal);
+}

@@ -1,0 +1,27 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BertNotebooks.Modeling;
+
+/// <summary>Self-attention and its output block (HF BertAttention: <c>attention.self</c>, <c>attention.output</c>).</summary>
+public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    // "self" is the HF state-dict name, hence the verbatim identifier.
+    readonly BertSelfAttention @self;
+    readonly BertSelfOutput output;
+
+    public BertAttention(BertConfig config) : base(nameof(BertAttention))
+    {
+        @self = new BertSelfAttention(config);
+        output = new BertSelfOutput(config);
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T)</param>
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(output.forward(@self.forward(hidden, additiveMask), hidden)); // (B, T, H)
+    }
+}

@@ -1,0 +1,29 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BertNotebooks.Modeling;
+
+/// <summary>One transformer block: attention, then the feed-forward block (HF BertLayer).</summary>
+public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    readonly BertAttention attention;
+    readonly BertIntermediate intermediate;
+    readonly BertOutput output;
+
+    public BertLayer(BertConfig config) : base(nameof(BertLayer))
+    {
+        attention = new BertAttention(config);
+        intermediate = new BertIntermediate(config);
+        output = new BertOutput(config);
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T)</param>
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var scope = NewDisposeScope();
+        var attended = attention.forward(hidden, additiveMask);                              // (B, T, H)
+        return scope.MoveToOuter(output.forward(intermediate.forward(attended), attended)); // (B, T, H)
+    }
+}

@@ -1,0 +1,72 @@
+using BertNotebooks.Checkpoints;
+using BertNotebooks.Modeling;
+using BertNotebooks.Tests.TestSupport;
+using BertNotebooks.Tokenization;
+using TorchSharp;
+
+namespace BertNotebooks.Tests.Modeling;
+
+/// <summary>tiny-bert against the outputs and gradients transformers computed for the same batch (hf-parity.safetensors).</summary>
+public sealed class HfParityTests
+{
+    const string Parity = "hf-parity.safetensors";
+    const string TinyBert = "tiny-bert";
+
+    static EncodedBatch Batch(Dictionary<string, torch.Tensor> reference) =>
+        new(reference["input_ids"], reference["attention_mask"], reference["token_type_ids"], reference["labels"]);
+
+    [FixtureFact(Parity)]
+    public void TinyBertLoadsStrictlyAndExactly()
+    {
+        var (model, report) = BertForSequenceClassification.FromPretrained(Shared.Fixture(TinyBert));
+        using var _ = model;
+        Assert.True(report.IsExact, report.ToString());
+        Assert.Equal(41, model.state_dict().Count);
+        Assert.Equal(20, model.Config.NumLabels);
+    }
+
+    [FixtureFact(Parity)]
+    public void EvalForwardMatchesTransformers()
+    {
+        using var scope = torch.NewDisposeScope();
+        var reference = SafeTensors.Load(Shared.Fixture(Parity));
+        var (model, _) = BertForSequenceClassification.FromPretrained(Shared.Fixture(TinyBert));
+        using var __ = model;
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var batch = Batch(reference);
+
+        var encoded = model.Bert.forward(batch);
+        TensorAssert.Close(reference["eval.embeddings_output"], encoded.EmbeddingOutput, 1e-5, "embeddings_output");
+        TensorAssert.Close(reference["eval.last_hidden_state"], encoded.LastHiddenState, 1e-5, "last_hidden_state");
+        TensorAssert.Close(reference["eval.pooled"], encoded.PooledOutput!, 1e-5, "pooled");
+
+        var output = model.forward(batch);
+        TensorAssert.Close(reference["eval.logits"], output.Logits, 1e-5, "logits");
+        TensorAssert.Close(reference["eval.loss"].reshape(-1), output.Loss!.reshape(-1), 1e-5, "loss");
+    }
+
+    [FixtureFact(Parity)]
+    public void TrainModeLossAndGradientsMatchTransformersWithoutDropout()
+    {
+        using var scope = torch.NewDisposeScope();
+        var reference = SafeTensors.Load(Shared.Fixture(Parity));
+        var (model, _) = BertForSequenceClassification.FromPretrained(
+            Shared.Fixture(TinyBert), configure: c => { c.HiddenDropoutProb = 0; c.AttentionProbsDropoutProb = 0; });
+        using var __ = model;
+        model.train();
+
+        var loss = model.forward(Batch(reference)).Loss!;
+        TensorAssert.Close(reference["train.loss0"].reshape(-1), loss.reshape(-1), 1e-5, "train.loss0");
+        loss.backward();
+
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var gradients = reference.Keys.Where(k => k.StartsWith("grad.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(gradients);
+        foreach (var key in gradients)
+        {
+            var name = key["grad.".Length..];
+            TensorAssert.CloseRelativeToNorm(reference[key], parameters[name].grad!, 1e-5, key);
+        }
+    }
+}
