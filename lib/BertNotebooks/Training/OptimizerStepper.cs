@@ -74,7 +74,7 @@ public sealed class OptimizerStepper : IDisposable
     {
         var grads = _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
         if (grads.Count == 0) return torch.zeros([]);
-        var total = torch.stack(grads.Select(g => g.detach().norm(2)).ToList()).norm(2); // ()
+        var total = torch.stack(grads.Select(g => g.detach().norm(2f)).ToList()).norm(2f); // ()
         if (_maxGradNorm > 0)
         {
             var coefficient = (_maxGradNorm / (total + 1e-6)).clamp_max(1.0);

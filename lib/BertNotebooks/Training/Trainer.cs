@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using BertNotebooks.Checkpoints;
 using BertNotebooks.Evaluation;
 using BertNotebooks.IO;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
 using TorchSharp;
-using TorchSharp.PyBridge;
 
 namespace BertNotebooks.Training;
 
@@ -50,7 +50,7 @@ public sealed class Trainer
         _train = trainDataset;
         _eval = evalDataset;
         _classNames = classNames;
-        _saveModel = saveModel ?? (folder => _model.save_safetensors(Path.Combine(folder, "model.safetensors")));
+        _saveModel = saveModel ?? (folder => SafeTensors.Save(Path.Combine(folder, CheckpointFiles.Weights), _model.state_dict()));
         Device = Devices.Resolve(args.Device);
         _model.to(Device);
     }
@@ -82,10 +82,10 @@ public sealed class Trainer
             MaxSteps = maxSteps, NumTrainEpochs = numEpochs, LoggingSteps = Args.LoggingSteps, EvalSteps = Args.EffectiveEvalSteps,
             SaveSteps = Args.SaveSteps, TrainBatchSize = Args.PerDeviceTrainBatchSize,
         };
-        if (resumeFromCheckpoint is not null) LoadCheckpoint(Checkpoints.Resolve(resumeFromCheckpoint, Args.OutputDir), stepper);
+        if (resumeFromCheckpoint is not null) LoadCheckpoint(CheckpointFolders.Resolve(resumeFromCheckpoint, Args.OutputDir), stepper);
 
         int startStep = State.GlobalStep, lastLoggedStep = State.GlobalStep;
-        string? lastCheckpoint = resumeFromCheckpoint is null ? null : Checkpoints.Resolve(resumeFromCheckpoint, Args.OutputDir);
+        string? lastCheckpoint = resumeFromCheckpoint is null ? null : CheckpointFolders.Resolve(resumeFromCheckpoint, Args.OutputDir);
         int lastSavedStep = resumeFromCheckpoint is null ? -1 : State.GlobalStep;
         int? bestEvalStep = null;
         string SaveUnlessSaved()
@@ -253,10 +253,11 @@ public sealed class Trainer
 
     string SaveCheckpoint(OptimizerStepper stepper, int? bestEvalStep)
     {
-        var path = Path.GetFullPath(Path.Combine(Args.OutputDir, $"{Checkpoints.Prefix}{State.GlobalStep}"));
+        var path = Path.GetFullPath(Path.Combine(Args.OutputDir, $"{CheckpointFolders.Prefix}{State.GlobalStep}"));
         if (bestEvalStep == State.GlobalStep) State.BestModelCheckpoint = path;
         AtomicFile.WriteDirectory(path, dir =>
         {
+            // The model first: a saver may itself replace the (still empty) folder atomically, as SavePretrained does.
             _saveModel(dir);
             stepper.Optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
             AtomicFile.WriteJson(Path.Combine(dir, "scheduler.json"), new SchedulerState(stepper.StepsDone, stepper.Schedule));
@@ -264,7 +265,7 @@ public sealed class Trainer
             AtomicFile.WriteJson(Path.Combine(dir, "training_args.json"), Args);
             State.Save(Path.Combine(dir, "trainer_state.json"));
         });
-        Checkpoints.Rotate(Args.OutputDir, Args.SaveTotalLimit, State.BestModelCheckpoint);
+        CheckpointFolders.Rotate(Args.OutputDir, Args.SaveTotalLimit, State.BestModelCheckpoint);
         return path;
     }
 
@@ -292,9 +293,15 @@ public sealed class Trainer
 
     void LoadModelWeights(string folder)
     {
-        var weights = Path.Combine(folder, "model.safetensors");
-        if (!File.Exists(weights)) throw new FileNotFoundException($"{weights} is missing: {folder} is not a complete checkpoint.", weights);
-        _model.load_safetensors(weights);
+        var weights = CheckpointFiles.LoadStateDict(folder);
+        try
+        {
+            _model.load_state_dict(weights, strict: true);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
     }
 
     sealed record SchedulerState(int LastEpoch, LinearSchedule Schedule);

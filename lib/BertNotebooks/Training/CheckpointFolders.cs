@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace BertNotebooks.Training;
 
 /// <summary>The checkpoint-&lt;step&gt; folders of an output folder: finding the latest, and HF's rotation under SaveTotalLimit.</summary>
-public static partial class Checkpoints
+public static partial class CheckpointFolders
 {
     public const string Prefix = "checkpoint-";
 
