@@ -1,0 +1,268 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML.Tokenizers;
+
+namespace BertNotebooks.Tokenization;
+
+/// <summary>
+/// BERT's WordPiece tokenization, id for id what Hugging Face's <c>BertTokenizerFast</c> gives: HF's normalizer and
+/// pre-tokenizer (<see cref="BertWordSplitter"/>), then Microsoft.ML.Tokenizers' WordPiece on each word, then
+/// [CLS]/[SEP], segment ids and truncation like HF's <c>truncation=True</c> (longest_first for pairs).
+/// Thread-safe: one instance can encode from many threads.
+/// </summary>
+public sealed class BertTextEncoder
+{
+    /// <summary>The longest input BERT's tokenizers accept (HF's model_max_length for BERT).</summary>
+    public const int MaxSupportedLength = 512;
+
+    const int MaxCharsPerWord = 100; // HF WordPiece's max_input_chars_per_word, counted in code points
+
+    readonly BertTokenizer _wordPiece;
+    readonly BertWordSplitter _splitter;
+    readonly string[] _idToToken;
+    readonly HashSet<int> _specialIds;
+
+    BertTextEncoder(string vocabPath, bool doLowerCase, int? maxPositionEmbeddings)
+    {
+        var tokens = ReadVocab(vocabPath);
+        _idToToken = tokens;
+        var specials = new Dictionary<string, int>();
+        foreach (var name in new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" })
+        {
+            int id = Array.IndexOf(tokens, name);
+            if (id < 0) throw new InvalidDataException($"{vocabPath} has no '{name}' line; a BERT vocab.txt needs [PAD], [UNK], [CLS], [SEP] and [MASK].");
+            specials[name] = id;
+        }
+        _specialIds = [.. specials.Values];
+        PadTokenId = specials["[PAD]"];
+        UnknownTokenId = specials["[UNK]"];
+        ClassificationTokenId = specials["[CLS]"];
+        SeparatorTokenId = specials["[SEP]"];
+        DoLowerCase = doLowerCase;
+        MaxLengthLimit = Math.Min(MaxSupportedLength, maxPositionEmbeddings ?? MaxSupportedLength);
+        _splitter = new BertWordSplitter(specials, doLowerCase);
+
+        // The vocab goes in as LF lines we already read, so CRLF files (the MiniLM NuGet one) and our ids agree.
+        // Its basic tokenization is off: BertWordSplitter does HF's instead (see there why). Its word-length cap is set
+        // above ours because it counts UTF-16 units where HF counts code points; we apply HF's cap before calling it.
+        using var vocab = new MemoryStream(new UTF8Encoding(false).GetBytes(string.Join('\n', tokens) + "\n"));
+        _wordPiece = BertTokenizer.Create(vocab, new BertOptions
+        {
+            LowerCaseBeforeTokenization = doLowerCase,
+            ApplyBasicTokenization = false,
+            SplitOnSpecialTokens = false,
+            MaxInputCharsPerWord = 2 * MaxCharsPerWord,
+        });
+    }
+
+    /// <summary>Reads vocab.txt, tokenizer_config.json's <c>do_lower_case</c> (default true) and config.json's <c>max_position_embeddings</c> from an HF model folder.</summary>
+    public static BertTextEncoder FromFolder(string modelFolder)
+    {
+        if (!Directory.Exists(modelFolder))
+            throw new DirectoryNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} does not exist; pass the folder that holds vocab.txt and config.json.");
+        var vocab = Path.Combine(modelFolder, "vocab.txt");
+        if (!File.Exists(vocab))
+            throw new FileNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} has no vocab.txt; copy the model's WordPiece vocabulary there (save_pretrained writes it with the tokenizer).", vocab);
+        return new BertTextEncoder(vocab, ReadDoLowerCase(modelFolder), ReadMaxPositionEmbeddings(modelFolder));
+    }
+
+    /// <summary>From a bare vocab.txt: <paramref name="doLowerCase"/> true for uncased models.</summary>
+    public static BertTextEncoder FromVocab(string vocabPath, bool doLowerCase = true, int? maxPositionEmbeddings = null) =>
+        File.Exists(vocabPath)
+            ? new BertTextEncoder(vocabPath, doLowerCase, maxPositionEmbeddings)
+            : throw new FileNotFoundException($"Vocabulary file {Path.GetFullPath(vocabPath)} does not exist.", vocabPath);
+
+    public bool DoLowerCase { get; }
+    public int VocabSize => _idToToken.Length;
+    /// <summary>The largest max length this model takes: 512, or less where config.json says max_position_embeddings is less.</summary>
+    public int MaxLengthLimit { get; }
+    public int PadTokenId { get; }
+    public int UnknownTokenId { get; }
+    public int ClassificationTokenId { get; }
+    public int SeparatorTokenId { get; }
+
+    /// <summary>WordPiece tokens of <paramref name="text"/> without [CLS]/[SEP], like HF's <c>tokenize()</c>.</summary>
+    public IReadOnlyList<string> Tokenize(string text) => [.. WordPieceIds(text).Select(id => _idToToken[id])];
+
+    /// <summary>
+    /// [CLS] text [SEP], cut to <paramref name="maxLength"/> tokens (both specials included) from the end;
+    /// null keeps every token, like HF without truncation.
+    /// </summary>
+    public TokenizedExample Encode(string text, int? maxLength = MaxSupportedLength, int label = -1)
+    {
+        if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
+        var ids = WordPieceIds(text);
+        if (maxLength is { } m && ids.Count > m - 2) ids.RemoveRange(m - 2, ids.Count - (m - 2));
+        return new TokenizedExample([ClassificationTokenId, .. ids, SeparatorTokenId], new int[ids.Count + 2], label);
+    }
+
+    /// <summary>[CLS] a [SEP] b [SEP] with b in segment 1, truncated 'longest_first' exactly like HF's fast tokenizer.</summary>
+    public TokenizedExample Encode(string text, string textPair, int? maxLength = MaxSupportedLength, int label = -1)
+    {
+        if (maxLength is { } max) CheckMaxLength(max, minimum: 3);
+        var a = WordPieceIds(text);
+        var b = WordPieceIds(textPair);
+        if (maxLength is { } m) TruncateLongestFirst(a, b, m - 3);
+        int[] ids = [ClassificationTokenId, .. a, SeparatorTokenId, .. b, SeparatorTokenId];
+        var types = new int[ids.Length];
+        Array.Fill(types, 1, a.Count + 2, b.Count + 1);
+        return new TokenizedExample(ids, types, label);
+    }
+
+    /// <summary>Encodes every text on all cores (or <paramref name="maxDegreeOfParallelism"/>), in input order.</summary>
+    public IReadOnlyList<TokenizedExample> EncodeBatch(IReadOnlyList<string> texts, int? maxLength = MaxSupportedLength,
+        IReadOnlyList<int>? labels = null, int maxDegreeOfParallelism = -1)
+    {
+        if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
+        if (labels is not null && labels.Count != texts.Count)
+            throw new ArgumentException($"{labels.Count} labels for {texts.Count} texts; pass one label per text.", nameof(labels));
+        var examples = new TokenizedExample[texts.Count];
+        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            i => examples[i] = Encode(texts[i], maxLength, labels?[i] ?? -1));
+        return examples;
+    }
+
+    /// <summary>Encodes and collates in one go: (B, T) tensors, padded to the longest text or to <paramref name="maxLength"/>.</summary>
+    public EncodedBatch EncodeToBatch(IReadOnlyList<string> texts, int maxLength = MaxSupportedLength, Padding padding = Padding.Longest,
+        IReadOnlyList<int>? labels = null) =>
+        Collator.Collate(EncodeBatch(texts, maxLength, labels), padding, maxLength, withLabels: labels is not null);
+
+    /// <summary>Token counts with [CLS] and [SEP] and no truncation (what a length histogram needs), on all cores.</summary>
+    public int[] CountTokens(IReadOnlyList<string> texts, int maxDegreeOfParallelism = -1)
+    {
+        var counts = new int[texts.Count];
+        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            i => counts[i] = WordPieceIds(texts[i]).Count + 2);
+        return counts;
+    }
+
+    /// <summary>Length statistics of <paramref name="texts"/> untruncated, and how many <paramref name="maxLength"/> would cut.</summary>
+    public TokenLengthStats LengthStats(IReadOnlyList<string> texts, int maxLength = MaxSupportedLength, int binWidth = 32)
+    {
+        CheckMaxLength(maxLength, minimum: 2);
+        return TokenLengthStats.FromLengths(CountTokens(texts), maxLength, binWidth);
+    }
+
+    /// <summary>
+    /// Ids back to text like HF's <c>decode(ids, skip_special_tokens, clean_up_tokenization_spaces=True)</c>:
+    /// '##' pieces glue to the previous token, others get a space, then HF's clean-up of spaces before punctuation.
+    /// </summary>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
+    {
+        var text = new StringBuilder();
+        foreach (int id in ids)
+        {
+            if ((uint)id >= (uint)_idToToken.Length)
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary (0..{_idToToken.Length - 1}).");
+            if (skipSpecialTokens && _specialIds.Contains(id)) continue;
+            var token = _idToToken[id];
+            if (text.Length > 0 && token.StartsWith("##", StringComparison.Ordinal)) text.Append(token, 2, token.Length - 2);
+            else (text.Length > 0 ? text.Append(' ') : text).Append(token);
+        }
+        // transformers' clean_up_tokenization, in its order.
+        return text.Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!").Replace(" ,", ",").Replace(" ' ", "'")
+            .Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" 's", "'s").Replace(" 've", "'ve").Replace(" 're", "'re")
+            .ToString();
+    }
+
+    List<int> WordPieceIds(string text)
+    {
+        var words = new List<WordSpan>();
+        var normalized = _splitter.Split(text, words);
+        var ids = new List<int>(words.Count + words.Count / 4);
+        foreach (var word in words)
+        {
+            if (word.IsSpecial) { ids.Add(word.SpecialTokenId); continue; }
+            var span = normalized.AsSpan(word.Start, word.Length);
+            if (CountCodePoints(span) > MaxCharsPerWord) ids.Add(UnknownTokenId);
+            else ids.AddRange(_wordPiece.EncodeToIds(span, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+        }
+        return ids;
+    }
+
+    static int CountCodePoints(ReadOnlySpan<char> span)
+    {
+        int count = 0;
+        foreach (var _ in span.EnumerateRunes()) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// tokenizers' LongestFirst for a pair, which differs from the slow Python tokenizer on ties: when both must be cut,
+    /// the shorter gets budget/2 and the longer the rest; when only the longer must be cut, the shorter stays whole.
+    /// </summary>
+    static void TruncateLongestFirst(List<int> a, List<int> b, int budget)
+    {
+        if (a.Count + b.Count <= budget) return;
+        bool swap = a.Count > b.Count;
+        int shorter = Math.Min(a.Count, b.Count), longer;
+        if (shorter > budget) longer = shorter;
+        else longer = Math.Max(shorter, budget - shorter);
+        if (shorter + longer > budget)
+        {
+            shorter = budget / 2;
+            longer = shorter + budget % 2;
+        }
+        var (keepA, keepB) = swap ? (longer, shorter) : (shorter, longer);
+        if (a.Count > keepA) a.RemoveRange(keepA, a.Count - keepA);
+        if (b.Count > keepB) b.RemoveRange(keepB, b.Count - keepB);
+    }
+
+    void CheckMaxLength(int maxLength, int minimum)
+    {
+        if (maxLength < minimum || maxLength > MaxLengthLimit)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength,
+                $"maxLength {maxLength} is out of range: it counts [CLS] and every [SEP], so it must be at least {minimum}, and at most {MaxLengthLimit} " +
+                (MaxLengthLimit < MaxSupportedLength ? "(the model's max_position_embeddings in config.json)." : "(BERT's 512 positions)."));
+    }
+
+    static string[] ReadVocab(string path)
+    {
+        // ReadAllLines ends lines at \n, \r\n or \r, so CRLF vocab files read the same as LF ones.
+        var lines = File.ReadAllLines(path, Encoding.UTF8);
+        int count = lines.Length;
+        while (count > 0 && lines[count - 1].Length == 0) count--; // a trailing blank line is no token
+        var tokens = lines[..count];
+        var seen = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if (tokens[i].Length == 0)
+                throw new InvalidDataException($"{path} line {i + 1} is empty; a vocab.txt has one token per line, its line number being the id.");
+            if (!seen.TryAdd(tokens[i], i))
+                throw new InvalidDataException($"{path} lines {seen[tokens[i]] + 1} and {i + 1} both hold '{tokens[i]}'; each token must appear once.");
+        }
+        return tokens;
+    }
+
+    // Read here until the Checkpoints helper's TokenizerFiles.ReadDoLowerCase is on this branch; then one of the two goes.
+    static bool ReadDoLowerCase(string folder) =>
+        ReadJsonField(Path.Combine(folder, "tokenizer_config.json"), "do_lower_case") is { } value
+            ? value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new InvalidDataException($"{Path.Combine(folder, "tokenizer_config.json")}: do_lower_case must be true or false, not {value}."),
+            }
+            : true;
+
+    static int? ReadMaxPositionEmbeddings(string folder) =>
+        ReadJsonField(Path.Combine(folder, "config.json"), "max_position_embeddings") is { } value
+            ? value.TryGetInt32(out int n) && n > 0 ? n
+                : throw new InvalidDataException($"{Path.Combine(folder, "config.json")}: max_position_embeddings must be a positive integer, not {value}.")
+            : null;
+
+    static JsonElement? ReadJsonField(string path, string name)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var value)
+                && value.ValueKind != JsonValueKind.Null ? value.Clone() : null;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid JSON ({e.Message}); fix or delete it.", e);
+        }
+    }
+}

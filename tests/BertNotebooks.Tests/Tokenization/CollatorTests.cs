@@ -1,0 +1,37 @@
+using BertNotebooks.Tokenization;
+
+namespace BertNotebooks.Tests.Tokenization;
+
+public class CollatorTests
+{
+    [Fact]
+    public void Longest_pads_to_the_longest_text_and_MaxLength_to_max_length()
+    {
+        using var folder = new ModelFolder(ModelFolder.SmallVocab);
+        var encoder = folder.Encoder();
+        string[] texts = ["hello", "hello world fine"];
+
+        using var longest = encoder.EncodeToBatch(texts, 16, Padding.Longest, labels: [1, 2]);
+        using var fixedWidth = encoder.EncodeToBatch(texts, 16, Padding.MaxLength);
+
+        Assert.Equal([2L, 5L], longest.InputIds.shape);
+        Assert.Equal([2L, 16L], fixedWidth.InputIds.shape);
+        Assert.Null(fixedWidth.Labels);
+        Assert.Equal([1L, 2L], longest.Labels!.data<long>().ToArray());
+        long cls = ModelFolder.Id("[CLS]"), sep = ModelFolder.Id("[SEP]"), hello = ModelFolder.Id("hello");
+        Assert.Equal([cls, hello, sep, Collator.PadTokenId, Collator.PadTokenId], longest.InputIds[0].data<long>().ToArray());
+        Assert.Equal([1L, 1, 1, 0, 0], longest.AttentionMask[0].data<long>().ToArray());
+        Assert.Equal(5L, longest.AttentionMask[1].sum().item<long>());
+        Assert.Equal(3L + 5L, fixedWidth.AttentionMask.sum().item<long>());
+        Assert.Equal(0L, fixedWidth.TokenTypeIds.sum().item<long>());
+    }
+
+    [Fact]
+    public void An_example_wider_than_max_length_is_refused()
+    {
+        using var folder = new ModelFolder(ModelFolder.SmallVocab);
+        var long8 = folder.Encoder().Encode("hello hello hello hello hello hello", maxLength: null);
+
+        Assert.Throws<ArgumentException>(() => Collator.Collate([long8], Padding.MaxLength, maxLength: 4));
+    }
+}
