@@ -130,10 +130,11 @@ public sealed record DatasetSpec
             _ => PairColumn is null ? new FolderPerClassReader() : throw new ArgumentException("Folder datasets hold single texts; PairColumn must be null."),
         };
         var problems = new RowProblems(options.SkipBadRows);
-        var train = reader.Read(Path ?? throw new ArgumentException($"A {Format} dataset needs a Path."), problems);
+        var trainPath = Path ?? throw new ArgumentException($"A {Format} dataset needs a Path.");
+        var train = reader.Read(trainPath, problems);
         var validation = ValidationPath is null ? null : reader.Read(ValidationPath, problems);
         var test = TestPath is null ? null : reader.Read(TestPath, problems);
-        return LabelledDatasetBuilder.Build(train, validation, test, options.Split, problems);
+        return LabelledDatasetBuilder.Build(trainPath, train, validation, test, options.Split, problems);
     }
 
     static void Allow(string spec, Dictionary<string, string> options, params string[] keys)

@@ -8,15 +8,15 @@ namespace BertNotebooks.Data;
 /// </summary>
 public static class LabelledDatasetBuilder
 {
-    public static DatasetSplits Build(List<LabelledRow> train, List<LabelledRow>? validation, List<LabelledRow>? test,
+    public static DatasetSplits Build(string trainPath, List<LabelledRow> train, List<LabelledRow>? validation, List<LabelledRow>? test,
         SplitOptions split, RowProblems problems)
     {
         var trainRows = Usable(train, problems);
         if (trainRows.Count == 0)
-            throw new DatasetFormatException(train.FirstOrDefault()?.File ?? "(training data)", null, "no usable rows: add labelled examples.");
+            throw new DatasetFormatException(trainPath, null,
+                $"no usable rows{(problems.Skipped.Count > 0 ? $" ({problems.Skipped.Count} bad rows were skipped)" : "")}: add labelled examples.");
         var classNames = ClassNames(trainRows.Select(r => r.Label));
         var labelOf = classNames.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index, StringComparer.Ordinal);
-        var trainFile = trainRows[0].File;
 
         TextDataset ToDataset(List<LabelledRow> rows) => new(rows.Select(r => new TextExample(r.Text, r.TextPair, labelOf[r.Label])).ToArray(), classNames);
 
@@ -25,7 +25,7 @@ public static class LabelledDatasetBuilder
             var known = new List<LabelledRow>(rows.Count);
             foreach (var row in Usable(rows, problems))
                 if (labelOf.ContainsKey(row.Label)) known.Add(row);
-                else problems.Report(row.File, row.Line, $"label '{row.Label}' does not occur in the training data ({trainFile}; its labels: " +
+                else problems.Report(row.File, row.Line, $"label '{row.Label}' does not occur in the training data ({trainPath}; its labels: " +
                     $"{string.Join(", ", classNames)}). Fix the label, or add training examples of it");
             return known;
         }
