@@ -35,6 +35,6 @@ public static class TensorAssert
     {
         Assert.Equal(expected.dtype, actual.dtype);
         Assert.True(expected.shape.SequenceEqual(actual.shape), $"{name}: shapes differ");
-        Assert.True(expected.cpu().equal(actual.cpu()).item<bool>(), $"{name}: values differ");
+        Assert.True(expected.cpu().equal(actual.cpu()).all().item<bool>(), $"{name}: values differ");
     }
 }
