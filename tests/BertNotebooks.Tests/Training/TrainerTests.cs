@@ -1,4 +1,5 @@
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
 using TorchSharp;
 
@@ -7,8 +8,8 @@ namespace BertNotebooks.Tests.Training;
 public sealed class TrainerTests : IDisposable
 {
     readonly string _dir = Path.Combine(Path.GetTempPath(), "bertnb-trainer-" + Guid.NewGuid().ToString("N"));
-    readonly IReadOnlyList<Tokenization.TokenizedExample> _train = TinyData.Make(40, seed: 1);
-    readonly IReadOnlyList<Tokenization.TokenizedExample> _eval = TinyData.Make(12, seed: 2);
+    readonly IReadOnlyList<TokenizedExample> _train = TinyData.Make(40, seed: 1);
+    readonly IReadOnlyList<TokenizedExample> _eval = TinyData.Make(12, seed: 2);
 
     public void Dispose()
     {
