@@ -3,7 +3,8 @@ namespace BertNotebooks.Checkpoints;
 /// <summary>
 /// Maps a checkpoint's key names onto the current HF BERT names, as transformers does when it loads older files:
 /// LayerNorm <c>gamma</c>/<c>beta</c> become <c>weight</c>/<c>bias</c>, and BertModel checkpoints saved without the
-/// <c>bert.</c> prefix (sentence-transformers) get it.
+/// <c>bert.</c> prefix (sentence-transformers) get it, and a task model's <c>bert.</c> keys lose it when the target is a
+/// bare <see cref="Modeling.BertModel"/>.
 /// </summary>
 public static class StateDictKeys
 {
@@ -14,7 +15,9 @@ public static class StateDictKeys
     public static (Dictionary<string, string> Names, List<RenamedKey> Renamed) Normalise(IEnumerable<string> checkpointKeys, bool modelHasBasePrefix)
     {
         var keys = checkpointKeys.ToList();
-        var addPrefix = modelHasBasePrefix && !keys.Any(k => k.StartsWith(BasePrefix, StringComparison.Ordinal));
+        var checkpointHasPrefix = keys.Any(k => k.StartsWith(BasePrefix, StringComparison.Ordinal));
+        var addPrefix = modelHasBasePrefix && !checkpointHasPrefix;
+        var removePrefix = !modelHasBasePrefix && checkpointHasPrefix;
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var renamed = new List<RenamedKey>();
         foreach (var key in keys)
@@ -23,6 +26,7 @@ public static class StateDictKeys
             if (name.EndsWith(".gamma", StringComparison.Ordinal)) name = name[..^"gamma".Length] + "weight";
             else if (name.EndsWith(".beta", StringComparison.Ordinal)) name = name[..^"beta".Length] + "bias";
             if (addPrefix && BaseModelRoots.Any(r => name.StartsWith(r, StringComparison.Ordinal))) name = BasePrefix + name;
+            else if (removePrefix && name.StartsWith(BasePrefix, StringComparison.Ordinal)) name = name[BasePrefix.Length..];
             names[key] = name;
             if (name != key) renamed.Add(new RenamedKey(key, name));
         }

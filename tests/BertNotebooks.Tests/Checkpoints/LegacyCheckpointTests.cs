@@ -1,6 +1,7 @@
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tests.Modeling;
+using BertNotebooks.Tests.TestSupport;
 using TorchSharp;
 
 namespace BertNotebooks.Tests.Checkpoints;
@@ -99,5 +100,19 @@ public sealed class LegacyCheckpointTests : IDisposable
         var folder = Folder(config, source.state_dict().ToDictionary(p => "bert." + p.Key, p => p.Value), k => k, new());
         var e = Assert.Throws<InvalidDataException>(() => BertForSequenceClassification.FromPretrained(folder, strict: true));
         Assert.Contains("classifier.bias, classifier.weight", e.Message);
+    }
+
+    [FixtureFact("tiny-bert")]
+    public void ClassifierCheckpointLoadsIntoABareEncoder()
+    {
+        var folder = Shared.Fixture("tiny-bert");
+        var checkpoint = CheckpointFiles.LoadStateDict(folder);
+        using var model = new BertModel(BertConfig.Load(Path.Combine(folder, CheckpointFiles.Config)));
+        var report = StateDictLoader.Load(model, checkpoint, folder, strict: false, mayReinitialise: _ => false);
+        Assert.Equal(["classifier.bias", "classifier.weight"], report.Dropped);
+        Assert.Empty(report.Initialised);
+        Assert.Contains(new RenamedKey("bert.pooler.dense.weight", "pooler.dense.weight"), report.Renamed);
+        TensorAssert.Equal(checkpoint["bert.pooler.dense.weight"], model.state_dict()["pooler.dense.weight"], "pooler");
+        foreach (var t in checkpoint.Values) t.Dispose();
     }
 }

@@ -118,4 +118,25 @@ public sealed class BertModelTests
         var e = Assert.Throws<ArgumentException>(() => model.forward(new(ids, ids, torch.zeros_like(ids))));
         Assert.Contains("max_position_embeddings 24", e.Message);
     }
+
+    [Fact]
+    public void TrainingStepsInADisposeScopeLeaveNoTensorsBehind()
+    {
+        torch.manual_seed(13);
+        using var model = new BertForSequenceClassification(SmallBert.Config());
+        model.train();
+        using var batch = SmallBert.Batch();
+        long Step()
+        {
+            using (var scope = torch.NewDisposeScope())
+            {
+                model.zero_grad();
+                model.forward(batch).Loss!.backward();
+            }
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        }
+        var afterWarmUp = Step(); // the first backward allocates the parameters' .grad
+        Assert.Equal(afterWarmUp, Step());
+        Assert.Equal(afterWarmUp, Step());
+    }
 }

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using BertNotebooks.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BertNotebooks.Modeling;
+
+/// <summary>
+/// Times full training steps (forward, backward, AdamW step) of a randomly initialised BERT and compares the achieved
+/// matmul throughput with a large float32 matmul measured in the same process, on the same device.
+/// </summary>
+public static class TrainingStepBenchmark
+{
+    /// <summary>all-MiniLM-L6-v2's shape with a 20-class head: what the notebooks fine-tune.</summary>
+    public static BertConfig MiniLMShape() => new()
+    {
+        VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6, NumAttentionHeads = 12, IntermediateSize = 1536,
+        NumLabels = 20,
+    };
+
+    public const string FlopFormula =
+        "FLOPs/step = 3 x [B*T*L*(8*H^2 + 4*H*F + 4*T*H) + B*(2*H^2 + 2*H*C)]  (matmuls only; backward = 2 x forward)";
+
+    /// <summary>Matmul FLOPs of one forward pass: Q, K, V and output projections, QK^T and AV, the FFN, pooler and classifier.</summary>
+    public static double ForwardFlops(BertConfig c, int batch, int sequence)
+    {
+        double b = batch, t = sequence, h = c.HiddenSize, f = c.IntermediateSize;
+        return b * t * c.NumHiddenLayers * (8 * h * h + 4 * h * f + 4 * t * h) + b * (2 * h * h + 2 * h * c.NumLabels);
+    }
+
+    public sealed record Result(
+        BertConfig Config, int Batch, int Sequence, string Device, double MedianStepSeconds, double StepFlops, double MatmulGflops, long? PeakRssBytes)
+    {
+        public double AchievedGflops => StepFlops / MedianStepSeconds / 1e9;
+
+        public override string ToString()
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var peak = PeakRssBytes is long bytes ? string.Format(inv, "{0:F0} MiB (VmHWM)", bytes / 1048576.0) : "n/a (no /proc/self/status)";
+            return string.Join(Environment.NewLine,
+                string.Format(inv, "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
+                    Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize, Config.NumLabels, Batch, Sequence, Device),
+                string.Format(inv, "median step (forward + backward + AdamW): {0:F1} ms", MedianStepSeconds * 1e3),
+                string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9, FlopFormula),
+                string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
+                string.Format(inv, "float32 matmul 2048x2048x2048 in this process: {0:F1} GFLOP/s", MatmulGflops),
+                string.Format(inv, "ratio achieved / matmul: {0:F2}", AchievedGflops / MatmulGflops),
+                $"peak memory: {peak}");
+        }
+    }
+
+    /// <param name="progress">receives a line per phase and per timed step</param>
+    public static Result Run(BertConfig config, int batch, int sequence, int steps, int warmupSteps, Device device, IProgress<string>? progress = null)
+    {
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "--steps must be at least 1.");
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "--batch must be at least 1.");
+        if (sequence < 1 || sequence > config.MaxPositionEmbeddings)
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"--seq must be between 1 and max_position_embeddings {config.MaxPositionEmbeddings}.");
+
+        manual_seed(0);
+        using var model = new BertForSequenceClassification(config);
+        model.to(device).train();
+        using var optimizer = optim.AdamW(model.parameters(), lr: 5e-5, weight_decay: 0.01);
+        using var ids = randint(0, config.VocabSize, [batch, sequence], dtype: ScalarType.Int64, device: device);
+        using var mask = ones([batch, sequence], dtype: ScalarType.Int64, device: device);
+        using var types = zeros([batch, sequence], dtype: ScalarType.Int64, device: device);
+        using var labels = randint(0, config.NumLabels, [batch], dtype: ScalarType.Int64, device: device);
+        var data = new EncodedBatch(ids, mask, types, labels);
+
+        double Step()
+        {
+            var clock = Stopwatch.StartNew();
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                model.forward(data).Loss!.backward();
+                optimizer.step();
+                Synchronize(device);
+            }
+            return clock.Elapsed.TotalSeconds;
+        }
+
+        for (int i = 0; i < warmupSteps; i++) { Step(); progress?.Report($"warm-up step {i + 1}/{warmupSteps}"); }
+        var times = new List<double>();
+        for (int i = 0; i < steps; i++)
+        {
+            times.Add(Step());
+            progress?.Report(string.Format(CultureInfo.InvariantCulture, "step {0}/{1}: {2:F1} ms", i + 1, steps, times[^1] * 1e3));
+        }
+        progress?.Report("timing a 2048x2048x2048 float32 matmul");
+        var matmul = MatmulGflops(device);
+        return new Result(config, batch, sequence, device.ToString(), Median(times), 3 * ForwardFlops(config, batch, sequence), matmul, PeakRss());
+    }
+
+    static double MatmulGflops(Device device, int n = 2048, int repeats = 5)
+    {
+        using var a = randn([n, n], device: device);
+        using var b = randn([n, n], device: device);
+        var times = new List<double>();
+        for (int i = 0; i <= repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var c = a.matmul(b)) Synchronize(device);
+            if (i > 0) times.Add(clock.Elapsed.TotalSeconds); // the first call pays for thread-pool and kernel start-up
+        }
+        return 2.0 * n * n * n / Median(times) / 1e9;
+    }
+
+    static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+    }
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>The process's peak resident memory (VmHWM), where Linux reports it.</summary>
+    static long? PeakRss()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return null;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return kb is not null && long.TryParse(kb, CultureInfo.InvariantCulture, out var value) ? value * 1024 : null;
+    }
+}
