@@ -10,7 +10,7 @@ namespace BertNotebooks.Data;
 /// </summary>
 public static class NewsgroupsReader
 {
-    /// <summary>The messages of <paramref name="splits"/> from an archive or folder, in no particular order.</summary>
+    /// <summary>The messages of <paramref name="splits"/> from a .tar.gz or a folder, in no particular order.</summary>
     public static List<NewsgroupsMessage> Read(string source, IReadOnlySet<NewsgroupsSplit> splits)
     {
         if (Directory.Exists(source)) return ReadFolder(source, splits);
@@ -24,13 +24,14 @@ public static class NewsgroupsReader
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var counted = new CountingStream(IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file);
+            if (!IsGzip(file)) throw Corrupt(path, "not a gzip file", null);
+            using var counted = new CountingStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true));
             using (var tar = new TarReader(counted, leaveOpen: true))
                 while (tar.GetNextEntry() is { } entry)
                     if (Message(entry, path, splits) is { } message) messages.Add(message);
-            if (counted.Inner is GZipStream) CheckGzipLength(file, counted, path);
+            CheckGzipLength(file, counted, path);
         }
-        catch (Exception e) when (e is not DatasetFormatException and (InvalidDataException or EndOfStreamException or FormatException or IOException))
+        catch (Exception e) when (e is not DatasetFormatException and (InvalidDataException or EndOfStreamException or FormatException))
         {
             throw Corrupt(path, e.Message, e);
         }
@@ -108,10 +109,9 @@ public static class NewsgroupsReader
     static DatasetFormatException Corrupt(string path, string detail, Exception? inner) => new(path, null,
         $"corrupt or truncated archive ({detail}). Delete it and download it again (or point BERTNB_20NG at a good copy).", inner);
 
-    /// <summary>Counts the bytes read through it.</summary>
+    /// <summary>Counts the bytes read through it; disposing it disposes the decompressor, not the file under it.</summary>
     sealed class CountingStream(Stream inner) : Stream
     {
-        public Stream Inner => inner;
         public long BytesRead { get; private set; }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -135,7 +135,7 @@ public static class NewsgroupsReader
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing && inner is GZipStream) inner.Dispose();
+            if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
     }

@@ -110,6 +110,17 @@ public class NewsgroupsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_file_that_is_not_gzip_is_named()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("plain.tar.gz", "just text, not an archive");
+
+        var error = Assert.Throws<DatasetFormatException>(() => Newsgroups.Load(NewsgroupsSubset.Train, Local(path)));
+
+        Assert.Contains("not a gzip file", error.Message);
+    }
+
+    [Fact]
     public void A_truncated_archive_is_detected_wherever_it_is_cut()
     {
         using var temp = new TempFolder();
