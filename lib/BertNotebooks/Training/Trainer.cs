@@ -208,7 +208,9 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         var (logits, lossSum) = Run(dataset, "evaluate", clock);
         var labels = dataset.Select(e => e.Label).ToList();
-        var report = ClassificationMetrics.Compute(labels, logits.Select(l => MostConfidentMistakes.ArgMax(l)).ToList(), _classNames);
+        // With class names, every class gets a row (sklearn's labels=range(num_labels)), also one missing from this set.
+        var report = ClassificationMetrics.Compute(labels, logits.Select(l => MostConfidentMistakes.ArgMax(l)).ToList(), _classNames,
+            _classNames is null ? null : Enumerable.Range(0, _classNames.Count).ToList());
         var metrics = new Dictionary<string, double> { [$"{metricPrefix}_loss"] = lossSum / dataset.Count };
         foreach (var (name, value) in report.Summary) metrics[$"{metricPrefix}_{name}"] = value;
         metrics[$"{metricPrefix}_runtime"] = Math.Round(clock.Elapsed.TotalSeconds, 4);
