@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace BertNotebooks.Tests.Training;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     readonly string _dir = Path.Combine(Path.GetTempPath(), "bertnb-trainer-" + Guid.NewGuid().ToString("N"));
