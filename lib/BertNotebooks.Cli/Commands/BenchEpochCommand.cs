@@ -51,11 +51,19 @@ public sealed class BenchEpochCommand : ICliCommand
         Console.WriteLine(string.Create(Inv, $"bench-epoch: {Path.GetFileName(modelFolder)}, {examples.Count} documents, max length {maxLength}, batch {baseArgs.PerDeviceTrainBatchSize}, " +
                                              $"{samples} sampled steps per mode (+2 untimed warmup), seed {seed}"));
 
-        var dynamic = Measure("dynamic padding + GroupByLength", model, examples, baseArgs with { GroupByLength = true, Padding = Padding.Longest }, samples, cancel);
-        var padded = Measure($"padding every document to {maxLength}", model, examples, baseArgs with { GroupByLength = false, Padding = Padding.MaxLength }, samples, cancel);
-        Console.WriteLine(string.Create(Inv, $"ratio (estimated epoch time, padded / dynamic): {padded.EpochSeconds / dynamic.EpochSeconds:F2}x; " +
-                                             $"tokens per epoch (exact): {(double)padded.Tokens / dynamic.Tokens:F2}x"));
-        if (longSteps > 0) LongRun(model, examples, baseArgs with { Padding = Padding.MaxLength }, longSteps, cancel);
+        try
+        {
+            var dynamic = Measure("dynamic padding + GroupByLength", model, examples, baseArgs with { GroupByLength = true, Padding = Padding.Longest }, samples, cancel);
+            var padded = Measure($"padding every document to {maxLength}", model, examples, baseArgs with { GroupByLength = false, Padding = Padding.MaxLength }, samples, cancel);
+            Console.WriteLine(string.Create(Inv, $"ratio (estimated epoch time, padded / dynamic): {padded.EpochSeconds / dynamic.EpochSeconds:F2}x; " +
+                                                 $"tokens per epoch (exact): {(double)padded.Tokens / dynamic.Tokens:F2}x"));
+            if (longSteps > 0) LongRun(model, examples, baseArgs with { Padding = Padding.MaxLength }, longSteps, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("bench-epoch stopped by Ctrl+C; the figures above are complete, the rest was not measured.");
+            return Task.FromResult(130);
+        }
         return Task.FromResult(0);
     }
 

@@ -6,7 +6,7 @@ namespace BertNotebooks.Training;
 /// <summary>HF's set_seed: seeds torch (CPU and every GPU) so that weight init and dropout repeat exactly.</summary>
 public static class Reproducibility
 {
-    public static void SetSeed(int seed)
+    public static void SetSeed(long seed)
     {
         TorchNative.EnsureLoaded();
         torch.manual_seed(seed);

@@ -112,7 +112,10 @@ public sealed class Trainer
                 bool endOfEpoch = stepInEpoch == stepsPerEpoch - 1;
                 int step = State.GlobalStep + 1;
                 bool log = Due(Args.LoggingStrategy, Args.LoggingSteps, step, endOfEpoch) || step == maxSteps;
-                double? gradNorm = null;
+                double? gradNorm = null, loggedSum = null;
+                // Dropout's random numbers come from (Seed, step), not from a generator that has run since the start: a resumed
+                // run then draws exactly what the uninterrupted one did, on the GPU too (TorchSharp cannot save CUDA's RNG state).
+                Reproducibility.SetSeed(Args.Seed * 1_000_003L + step);
                 using (var scope = torch.NewDisposeScope())
                 {
                     var micro = batches.Skip(stepInEpoch * Args.GradientAccumulationSteps).Take(Args.GradientAccumulationSteps)
@@ -126,16 +129,20 @@ public sealed class Trainer
                         throw new TrainingDivergedException(State.GlobalStep, outcome.Loss.item<float>(), outcome.LearningRate, saved);
                     }
                     loggedLoss.add_(outcome.Loss);
-                    if (log) gradNorm = outcome.GradNorm.item<float>();
+                    if (log)
+                    {
+                        // Inside the scope: TorchSharp's in-place ops return a new handle, which the scope disposes.
+                        gradNorm = outcome.GradNorm.item<float>();
+                        loggedSum = loggedLoss.item<float>();
+                        loggedLoss.zero_();
+                    }
                 }
                 State.GlobalStep = step;
                 State.Epoch = epoch + (double)(stepInEpoch + 1) / stepsPerEpoch;
                 Progress?.Report(new TrainerProgress("train", step, maxSteps, State.Epoch, clock.Elapsed));
 
-                if (log)
+                if (loggedSum is { } sum)
                 {
-                    double sum = loggedLoss.item<float>();
-                    loggedLoss.zero_();
                     totalLoss += sum;
                     Log(new Dictionary<string, double>
                     {
@@ -263,7 +270,6 @@ public sealed class Trainer
             _saveModel(dir);
             stepper.Optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
             AtomicFile.WriteJson(Path.Combine(dir, "scheduler.json"), new SchedulerState(stepper.StepsDone, stepper.Schedule));
-            using (var rng = torch.get_rng_state()) AtomicFile.WriteAllBytes(Path.Combine(dir, "rng_state.bin"), rng.data<byte>().ToArray());
             AtomicFile.WriteJson(Path.Combine(dir, "training_args.json"), Args);
             State.Save(Path.Combine(dir, "trainer_state.json"));
         });
@@ -285,12 +291,6 @@ public sealed class Trainer
         var scheduler = Path.Combine(folder, "scheduler.json");
         stepper.StepsDone = (File.Exists(scheduler) ? JsonSerializer.Deserialize<SchedulerState>(File.ReadAllText(scheduler)) : null)?.LastEpoch
             ?? throw new InvalidDataException($"{scheduler} is missing or empty, so the learning-rate schedule cannot continue; start a new run instead.");
-        var rng = Path.Combine(folder, "rng_state.bin");
-        if (File.Exists(rng))
-        {
-            using var state = torch.tensor(File.ReadAllBytes(rng), torch.uint8);
-            torch.set_rng_state(state);
-        }
     }
 
     void LoadModelWeights(string folder)
