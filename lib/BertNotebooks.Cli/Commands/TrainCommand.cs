@@ -69,6 +69,7 @@ public sealed class TrainCommand : ICliCommand
         var trainExamples = DatasetPreparation.Tokenize(encoder, train, maxLength);
         var evalExamples = DatasetPreparation.Tokenize(encoder, validation, maxLength);
 
+        Reproducibility.SetSeed(seed); // the new classifier head's initialisation
         var (model, report) = BertForSequenceClassification.FromPretrained(modelFolder, splits.ClassNames);
         using var _ = model;
         Console.Error.WriteLine($"model: {modelFolder}; {report.Renamed.Count} tensors renamed, {report.Dropped.Count} dropped, " +

@@ -73,7 +73,6 @@ public sealed class Trainer
     /// <summary>Runs the training. <paramref name="resumeFromCheckpoint"/>: a checkpoint folder or "latest" to continue a run exactly.</summary>
     public TrainResult Train(string? resumeFromCheckpoint = null, CancellationToken cancel = default)
     {
-        Reproducibility.SetSeed(Args.Seed);
         int maxSteps = MaxSteps, stepsPerEpoch = StepsPerEpoch;
         int numEpochs = (maxSteps + stepsPerEpoch - 1) / stepsPerEpoch;
         using var stepper = new OptimizerStepper(_model, Args, maxSteps, WarmupSteps);
@@ -194,11 +193,11 @@ public sealed class Trainer
             ["train_runtime"] = Math.Round(seconds, 4),
             ["train_samples_per_second"] = Math.Round(steps * Args.PerDeviceTrainBatchSize * Args.GradientAccumulationSteps / Math.Max(seconds, 1e-9), 3),
             ["train_steps_per_second"] = Math.Round(steps / Math.Max(seconds, 1e-9), 3),
-            ["train_loss"] = steps == 0 ? double.NaN : totalLoss / steps,
             ["epoch"] = State.Epoch,
         };
+        if (steps > 0) metrics["train_loss"] = totalLoss / steps; // a run resumed at its end trained no step
         Log(metrics);
-        return new TrainResult(State.GlobalStep, metrics["train_loss"], metrics, cancelled, lastCheckpoint, State.BestModelCheckpoint, State);
+        return new TrainResult(State.GlobalStep, steps > 0 ? totalLoss / steps : double.NaN, metrics, cancelled, lastCheckpoint, State.BestModelCheckpoint, State);
     }
 
     void Log(Dictionary<string, double> entry)

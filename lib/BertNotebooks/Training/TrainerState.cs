@@ -22,12 +22,15 @@ public sealed class TrainerState
     [JsonPropertyName("early_stopping_patience_counter")] public int EarlyStoppingPatienceCounter { get; set; }
     [JsonPropertyName("log_history")] public List<Dictionary<string, double>> LogHistory { get; set; } = [];
 
-    public void Save(string path) => AtomicFile.WriteJson(path, this);
+    // A diverged evaluation may log NaN; Python's json (and so HF) writes it too, so it must not stop a save.
+    static readonly JsonSerializerOptions Options = new(Json.Indented) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public void Save(string path) => AtomicFile.WriteJson(path, this, Options);
 
     public static TrainerState Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: this folder is not a Trainer checkpoint.", path);
-        return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path))
+        return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Options)
             ?? throw new InvalidDataException($"{path} holds no trainer state.");
     }
 }

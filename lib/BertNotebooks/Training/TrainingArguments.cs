@@ -46,6 +46,8 @@ public sealed record TrainingArguments
     /// <summary>Stop when the best metric has not improved for this many evaluations (HF's EarlyStoppingCallback).</summary>
     public int? EarlyStoppingPatience { get; init; }
 
+    /// <summary>Seeds the batch order (with the epoch) and dropout (with the step). Seed the model's initialisation yourself
+    /// (<see cref="Reproducibility.SetSeed"/>) before building it.</summary>
     public int Seed { get; init; } = 42;
     /// <summary>HF's group_by_length: batches of similar lengths (less padding), random across megabatches.</summary>
     public bool GroupByLength { get; init; }
