@@ -95,7 +95,7 @@ public sealed record TrainingArguments
             $"EvalStrategy is Steps, so EvalSteps (or LoggingSteps, its fallback) must be positive; EvalSteps is {EvalSteps}.");
         Require(SaveStrategy != IntervalStrategy.Steps || SaveSteps > 0, $"SaveStrategy is Steps, so SaveSteps must be positive, not {SaveSteps}.");
         Require(SaveTotalLimit is null or > 0, $"SaveTotalLimit must be positive (or null to keep every checkpoint), not {SaveTotalLimit}.");
-        Require(SaveStrategy == IntervalStrategy.No || !string.IsNullOrWhiteSpace(OutputDir), "SaveStrategy saves checkpoints, so OutputDir must be set.");
+        Require(!string.IsNullOrWhiteSpace(OutputDir), "OutputDir must be set: checkpoints go there, also the one saved when training is cancelled.");
         if (LoadBestModelAtEnd)
         {
             Require(EvalStrategy != IntervalStrategy.No, "LoadBestModelAtEnd needs evaluations to pick the best model: set EvalStrategy to Steps or Epoch.");

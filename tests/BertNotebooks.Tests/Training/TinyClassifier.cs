@@ -22,12 +22,12 @@ public sealed class TinyClassifier : nn.Module<EncodedBatch, SequenceClassifierO
     /// <summary>Training forwards from this one on (0-based) return a NaN loss.</summary>
     public int? NanFromCall { get; set; }
 
-    public TinyClassifier(int classes = 3, int hidden = 16, long seed = 1) : base(nameof(TinyClassifier))
+    public TinyClassifier(int classes = 3, int hidden = 16, long seed = 1, double dropoutProbability = 0.1) : base(nameof(TinyClassifier))
     {
         torch.manual_seed(seed);
         embeddings = nn.Embedding(Vocab, hidden);
         LayerNorm = nn.LayerNorm(hidden);
-        dropout = nn.Dropout(0.1);
+        dropout = nn.Dropout(dropoutProbability);
         classifier = nn.Linear(hidden, classes);
         RegisterComponents();
     }

@@ -165,6 +165,20 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void TwoAccumulatedHalfBatchesEqualOneFullBatch()
+    {
+        // Batch 8 versus 2 x 4 with accumulation: the same 8 examples per step (the order is cut into 4s instead of 8s), the
+        // loss of each half divided by 2, so the same gradients and weights. No dropout: its masks depend on the batch shape.
+        using var whole = new TinyClassifier(dropoutProbability: 0);
+        using var halves = new TinyClassifier(dropoutProbability: 0);
+        new Trainer(whole, Args("whole") with { SaveStrategy = IntervalStrategy.No }, _train).Train();
+        var accumulated = new Trainer(halves, Args("halves") with { SaveStrategy = IntervalStrategy.No, PerDeviceTrainBatchSize = 4, GradientAccumulationSteps = 2 }, _train);
+        Assert.Equal(5, accumulated.StepsPerEpoch);
+        accumulated.Train();
+        SameWeights(Weights(whole), Weights(halves));
+    }
+
+    [Fact]
     public void EveryStepLeavesTheSameNumberOfLiveTensors()
     {
         using var model = new TinyClassifier();

@@ -18,6 +18,7 @@ public sealed class TrainingArgumentsTests
         { new() { SaveTotalLimit = 0 }, "SaveTotalLimit must be positive" },
         { new() { EvalStrategy = IntervalStrategy.Steps, LoggingSteps = 0, LoggingStrategy = IntervalStrategy.No }, "EvalSteps (or LoggingSteps, its fallback) must be positive" },
         { new() { EarlyStoppingPatience = 3 }, "EarlyStoppingPatience needs LoadBestModelAtEnd" },
+        { new() { OutputDir = " " }, "OutputDir must be set" },
     };
 
     [Theory]
