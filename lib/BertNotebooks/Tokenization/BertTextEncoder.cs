@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
@@ -16,11 +17,16 @@ public sealed class BertTextEncoder
     public const int MaxSupportedLength = 512;
 
     const int MaxCharsPerWord = 100; // HF WordPiece's max_input_chars_per_word, counted in code points
+    const int MaxCachedWords = 1 << 20; // bounds the cache (150 MB at worst) on corpora with endless distinct words
 
     readonly BertTokenizer _wordPiece;
     readonly BertWordSplitter _splitter;
     readonly string[] _idToToken;
     readonly HashSet<int> _specialIds;
+    // A word's pieces never change and words repeat (Zipf), so caching them makes encoding several times faster.
+    readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _wordCache =
+        new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    int _cachedWords;
 
     BertTextEncoder(string vocabPath, bool doLowerCase, int? maxPositionEmbeddings)
     {
@@ -43,12 +49,12 @@ public sealed class BertTextEncoder
         _splitter = new BertWordSplitter(specials, doLowerCase);
 
         // The vocab goes in as LF lines we already read, so CRLF files (the MiniLM NuGet one) and our ids agree.
-        // Its basic tokenization is off: BertWordSplitter does HF's instead (see there why). Its word-length cap is set
-        // above ours because it counts UTF-16 units where HF counts code points; we apply HF's cap before calling it.
+        // Its basic tokenization (and so its LowerCaseBeforeTokenization) is off: BertWordSplitter does HF's instead (see
+        // there why). Its word-length cap is set above ours because it counts UTF-16 units where HF counts code points;
+        // we apply HF's cap before calling it.
         using var vocab = new MemoryStream(new UTF8Encoding(false).GetBytes(string.Join('\n', tokens) + "\n"));
         _wordPiece = BertTokenizer.Create(vocab, new BertOptions
         {
-            LowerCaseBeforeTokenization = doLowerCase,
             ApplyBasicTokenization = false,
             SplitOnSpecialTokens = false,
             MaxInputCharsPerWord = 2 * MaxCharsPerWord,
@@ -91,13 +97,12 @@ public sealed class BertTextEncoder
     public TokenizedExample Encode(string text, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
-        var ids = WordPieceIds(text);
-        if (maxLength is { } m && ids.Count > m - 2) ids.RemoveRange(m - 2, ids.Count - (m - 2));
+        var ids = WordPieceIds(text, maxLength - 2 ?? int.MaxValue);
         return new TokenizedExample([ClassificationTokenId, .. ids, SeparatorTokenId], new int[ids.Count + 2], label);
     }
 
     /// <summary>[CLS] a [SEP] b [SEP] with b in segment 1, truncated 'longest_first' exactly like HF's fast tokenizer.</summary>
-    public TokenizedExample Encode(string text, string textPair, int? maxLength = MaxSupportedLength, int label = -1)
+    public TokenizedExample EncodePair(string text, string textPair, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 3);
         var a = WordPieceIds(text);
@@ -125,7 +130,7 @@ public sealed class BertTextEncoder
     /// <summary>Encodes and collates in one go: (B, T) tensors, padded to the longest text or to <paramref name="maxLength"/>.</summary>
     public EncodedBatch EncodeToBatch(IReadOnlyList<string> texts, int maxLength = MaxSupportedLength, Padding padding = Padding.Longest,
         IReadOnlyList<int>? labels = null) =>
-        Collator.Collate(EncodeBatch(texts, maxLength, labels), padding, maxLength, withLabels: labels is not null);
+        Collator.Collate(EncodeBatch(texts, maxLength, labels), padding, maxLength, withLabels: labels is not null, padTokenId: PadTokenId);
 
     /// <summary>Token counts with [CLS] and [SEP] and no truncation (what a length histogram needs), on all cores.</summary>
     public int[] CountTokens(IReadOnlyList<string> texts, int maxDegreeOfParallelism = -1)
@@ -165,18 +170,29 @@ public sealed class BertTextEncoder
             .ToString();
     }
 
-    List<int> WordPieceIds(string text)
+    /// <summary>The first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
+    List<int> WordPieceIds(string text, int maxIds = int.MaxValue)
     {
         var words = new List<WordSpan>();
-        var normalized = _splitter.Split(text, words);
-        var ids = new List<int>(words.Count + words.Count / 4);
+        var normalized = _splitter.Split(text, words, maxWords: maxIds);
+        var ids = new List<int>(Math.Min(words.Count + words.Count / 4, maxIds));
         foreach (var word in words)
         {
-            if (word.IsSpecial) { ids.Add(word.SpecialTokenId); continue; }
-            var span = normalized.AsSpan(word.Start, word.Length);
-            if (CountCodePoints(span) > MaxCharsPerWord) ids.Add(UnknownTokenId);
-            else ids.AddRange(_wordPiece.EncodeToIds(span, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+            if (ids.Count >= maxIds) break;
+            if (word.IsSpecial) ids.Add(word.SpecialTokenId);
+            else ids.AddRange(WordPiece(normalized.AsSpan(word.Start, word.Length)));
         }
+        if (ids.Count > maxIds) ids.RemoveRange(maxIds, ids.Count - maxIds);
+        return ids;
+    }
+
+    int[] WordPiece(ReadOnlySpan<char> word)
+    {
+        if (_wordCache.TryGetValue(word, out var cached)) return cached;
+        int[] ids = CountCodePoints(word) > MaxCharsPerWord
+            ? [UnknownTokenId]
+            : [.. _wordPiece.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false)];
+        if (Volatile.Read(ref _cachedWords) < MaxCachedWords && _wordCache.TryAdd(word, ids)) Interlocked.Increment(ref _cachedWords);
         return ids;
     }
 

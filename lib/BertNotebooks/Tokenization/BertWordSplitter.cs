@@ -24,6 +24,8 @@ internal readonly record struct WordSpan(int Start, int Length, int SpecialToken
 /// it lowercases only category Lu (HF lowercases titlecase letters, Ⓐ, Ⅻ…); it keeps format characters such as U+200B
 /// and U+00AD (HF removes Cc, Cf and Co); it recomposes to NFC at the end (HF keeps NFD, so Hangul stays as jamo);
 /// and it matches special tokens after lowercasing, so "[cls]" becomes [CLS] (HF matches "[CLS]" only, on the raw text).
+/// One difference is left: tokenizers takes Cc/Cf/Co, P* and Mn from the unicode_categories crate's Unicode 9 tables,
+/// .NET from current Unicode, so characters assigned or recategorised since 2016 (none in 20 Newsgroups) may differ.
 /// </remarks>
 internal sealed class BertWordSplitter
 {
@@ -38,28 +40,47 @@ internal sealed class BertWordSplitter
         _lowerCase = lowerCase;
     }
 
-    /// <summary>Fills <paramref name="words"/> and returns the normalized text that their ranges index.</summary>
-    public string Split(string text, List<WordSpan> words)
+    /// <summary>
+    /// Fills <paramref name="words"/> in text order and returns the normalized text that their ranges index. It may stop
+    /// once it has <paramref name="maxWords"/> words: each word gives WordPiece at least one id, so a caller that keeps
+    /// the first n ids needs no more than n words.
+    /// </summary>
+    public string Split(string text, List<WordSpan> words, int maxWords = int.MaxValue)
     {
         words.Clear();
-        var normalized = new StringBuilder(text.Length + 16);
+        var normalized = new StringBuilder(Math.Min(text.Length, 4 * ChunkChars) + 16);
         int segmentStart = 0;
-        for (int i = 0; i < text.Length;)
+        for (int i = 0; i < text.Length && words.Count < maxWords;)
         {
             int next = text.AsSpan(i).IndexOfAny(_specialTokenStarts);
             if (next < 0) break;
             i += next;
             if (MatchSpecialToken(text.AsSpan(i)) is { Token: not null } special)
             {
-                AppendWords(text.AsSpan(segmentStart, i - segmentStart), normalized, words);
+                AppendWords(text.AsSpan(segmentStart, i - segmentStart), normalized, words, maxWords);
                 words.Add(new WordSpan(normalized.Length, 0, special.Id));
                 i += special.Token.Length;
                 segmentStart = i;
             }
             else i++;
         }
-        AppendWords(text.AsSpan(segmentStart), normalized, words);
+        if (words.Count < maxWords) AppendWords(text.AsSpan(segmentStart), normalized, words, maxWords);
         return normalized.ToString();
+    }
+
+    const int ChunkChars = 4096;
+
+    // Chunks end just after a space or newline: always a word boundary for HF, and NFD never moves a mark across one,
+    // so chunk by chunk gives the same words as the whole text, and a truncating caller need not normalize the rest.
+    void AppendWords(ReadOnlySpan<char> segment, StringBuilder normalized, List<WordSpan> words, int maxWords)
+    {
+        while (!segment.IsEmpty && words.Count < maxWords)
+        {
+            int end = segment.Length;
+            if (end > ChunkChars && segment[ChunkChars..].IndexOfAny(' ', '\n') is var boundary and >= 0) end = ChunkChars + boundary + 1;
+            AppendChunkWords(segment[..end], normalized, words);
+            segment = segment[end..];
+        }
     }
 
     (string? Token, int Id) MatchSpecialToken(ReadOnlySpan<char> text)
@@ -69,10 +90,9 @@ internal sealed class BertWordSplitter
         return default;
     }
 
-    void AppendWords(ReadOnlySpan<char> segment, StringBuilder normalized, List<WordSpan> words)
+    void AppendChunkWords(ReadOnlySpan<char> chunk, StringBuilder normalized, List<WordSpan> words)
     {
-        if (segment.IsEmpty) return;
-        var clean = Normalize(segment);
+        var clean = Normalize(chunk);
         int offset = normalized.Length;
         normalized.Append(clean);
         int wordStart = -1;
@@ -96,23 +116,35 @@ internal sealed class BertWordSplitter
     string Normalize(ReadOnlySpan<char> segment)
     {
         var cleaned = new StringBuilder(segment.Length);
-        // EnumerateRunes yields U+FFFD for a lone surrogate, which is removed like HF removes U+FFFD.
-        foreach (var rune in segment.EnumerateRunes())
+        for (int i = 0; i < segment.Length;)
         {
+            // A lone surrogate decodes as U+FFFD, which is removed like HF removes U+FFFD.
+            Rune.DecodeFromUtf16(segment[i..], out var rune, out int width);
+            var text = segment.Slice(i, width);
+            i += width;
             if (rune.Value is 0 or 0xFFFD || IsControl(rune)) continue;
             if (IsWhitespace(rune)) cleaned.Append(' ');
-            else if (IsCjk(rune.Value)) cleaned.Append(' ').Append(rune.ToString()).Append(' ');
-            else cleaned.Append(rune.ToString());
+            else if (IsCjk(rune.Value)) cleaned.Append(' ').Append(text).Append(' ');
+            else cleaned.Append(text);
         }
-        if (!_lowerCase) return cleaned.ToString();
+        var result = cleaned.ToString();
+        if (!_lowerCase) return result;
 
-        // HF strips accents (NFD, then drop Mn) before it lowercases, and never recomposes.
-        var decomposed = cleaned.ToString().Normalize(NormalizationForm.FormD);
-        var stripped = new StringBuilder(decomposed.Length);
-        foreach (var rune in decomposed.EnumerateRunes())
-            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark) stripped.Append(rune.ToString());
+        // HF strips accents (NFD, then drop Mn) before it lowercases, and never recomposes. ASCII has nothing to strip.
+        if (!Ascii.IsValid(result))
+        {
+            var decomposed = result.Normalize(NormalizationForm.FormD);
+            var stripped = new StringBuilder(decomposed.Length);
+            for (int i = 0; i < decomposed.Length;)
+            {
+                Rune.DecodeFromUtf16(decomposed.AsSpan(i), out var rune, out int width);
+                if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark) stripped.Append(decomposed.AsSpan(i, width));
+                i += width;
+            }
+            result = stripped.ToString();
+        }
         // Per code point, like Rust's char::to_lowercase (no final-sigma rule); İ cannot occur here, NFD split it.
-        return stripped.ToString().ToLowerInvariant();
+        return result.ToLowerInvariant();
     }
 
     // tokenizers counts \t \n \r as whitespace, not control; everything else in Cc, Cf or Co is removed.

@@ -10,11 +10,13 @@ public static class Collator
 {
     public const int PadTokenId = 0;
 
-    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = 512, bool withLabels = true)
+    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = 512, bool withLabels = true,
+        int padTokenId = PadTokenId)
     {
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));
         int width = padding == Padding.MaxLength ? maxLength : examples.Max(e => e.Length);
         var ids = new long[examples.Count * width];
+        if (padTokenId != 0) Array.Fill(ids, padTokenId);
         var mask = new long[examples.Count * width];
         var types = new long[examples.Count * width];
         for (int b = 0; b < examples.Count; b++)

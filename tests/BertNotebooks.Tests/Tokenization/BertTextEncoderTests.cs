@@ -85,12 +85,12 @@ public class BertTextEncoderTests
     {
         using var folder = new ModelFolder(ModelFolder.SmallVocab);
 
-        var pair = folder.Encoder().Encode("hello world", "fine", label: 3);
+        var pair = folder.Encoder().EncodePair("hello world", "fine", label: 3);
 
         Assert.Equal([Id("[CLS]"), Id("hello"), Id("world"), Id("[SEP]"), Id("fine"), Id("[SEP]")], pair.InputIds);
         Assert.Equal([0, 0, 0, 0, 1, 1], pair.TokenTypeIds);
         Assert.Equal(3, pair.Label);
-        Assert.Throws<ArgumentOutOfRangeException>(() => folder.Encoder().Encode("a", "b", maxLength: 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => folder.Encoder().EncodePair("a", "b", maxLength: 2));
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public class BertTextEncoderTests
     {
         using var folder = new ModelFolder(ModelFolder.SmallVocab);
 
-        var pair = folder.Encoder().Encode(Words(wordsA), Words(wordsB), maxLength);
+        var pair = folder.Encoder().EncodePair(Words(wordsA), Words(wordsB), maxLength);
 
         Assert.Equal(keptA + keptB + 3, pair.Length);
         Assert.Equal(keptB + 1, pair.TokenTypeIds.Count(t => t == 1));

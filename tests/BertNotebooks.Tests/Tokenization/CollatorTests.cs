@@ -34,4 +34,15 @@ public class CollatorTests
 
         Assert.Throws<ArgumentException>(() => Collator.Collate([long8], Padding.MaxLength, maxLength: 4));
     }
+
+    [Fact]
+    public void Padding_uses_the_vocab_pad_id()
+    {
+        using var folder = new ModelFolder(["[UNK]", "[PAD]", "[CLS]", "[SEP]", "[MASK]", "hello"]);
+
+        using var batch = folder.Encoder().EncodeToBatch(["hello hello", ""]);
+
+        Assert.Equal([2L, 3L, 1L, 1L], batch.InputIds[1].data<long>().ToArray());
+        Assert.Equal([1L, 1L, 0L, 0L], batch.AttentionMask[1].data<long>().ToArray());
+    }
 }

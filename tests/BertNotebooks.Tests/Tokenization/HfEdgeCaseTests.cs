@@ -52,4 +52,16 @@ public class HfEdgeCaseTests
     [SharedDataFact("bert-base-uncased-vocab.txt")]
     public void Other_symbols_and_emoji_stay_words() =>
         Assert.Equal(["x", "©", "[UNK]", "[UNK]"], Tokens("x © 😀 Ⓐ"));
+
+    [SharedDataFact("bert-base-uncased-vocab.txt")]
+    public void Long_texts_tokenize_as_their_parts_and_truncation_keeps_the_first_ids()
+    {
+        const string part = "Café\u0301 日本 [SEP] x_y\n\t(naïve) soft\u00ADhyphen";
+        var text = string.Join(' ', Enumerable.Repeat(part, 400)); // ~20,000 characters: many normalization chunks
+
+        Assert.Equal(Enumerable.Repeat(Tokens(part), 400).SelectMany(t => t), Tokens(text));
+        var all = Encoder.Value.Encode(text, maxLength: null).InputIds;
+        foreach (int maxLength in new[] { 2, 3, 17, 128, 512 })
+            Assert.Equal([.. all[..(maxLength - 1)], Encoder.Value.SeparatorTokenId], Encoder.Value.Encode(text, maxLength).InputIds);
+    }
 }

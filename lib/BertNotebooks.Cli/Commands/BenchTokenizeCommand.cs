@@ -1,0 +1,93 @@
+using BertNotebooks.Data;
+using BertNotebooks.Tokenization;
+using FastBertTokenizer;
+
+namespace BertNotebooks.Cli.Commands;
+
+/// <summary>
+/// Tokenizes all of 20 Newsgroups (cleaned, subset "all", truncated to --max-length) with our HF-exact encoder and with
+/// FastBertTokenizer, on one core and on all cores, and counts the documents whose ids agree.
+/// </summary>
+public sealed class BenchTokenizeCommand : ICliCommand
+{
+    public string Name => "bench-tokenize";
+    public string Summary => "Tokenizer speed on 20 Newsgroups, 1 core vs all, against FastBertTokenizer (--model DIR | --vocab FILE)";
+
+    public Task<int> RunAsync(CliArguments args, CancellationToken cancel)
+    {
+        var (encoder, vocabPath) = LoadEncoder(args);
+        int maxLength = args.Int("max-length", BertTextEncoder.MaxSupportedLength);
+        encoder.Encode("", maxLength); // refuses a bad --max-length before the corpus loads
+        var fast = new BertTokenizer();
+        using (var vocab = File.OpenText(vocabPath)) fast.LoadVocabulary(vocab, convertInputToLowercase: encoder.DoLowerCase);
+
+        var options = args.String("source") is { } source ? new NewsgroupsOptions { LocalSource = source } : new NewsgroupsOptions();
+        var corpus = Newsgroups.Load(NewsgroupsSubset.All, options).Examples.Select(e => e.Text).ToArray();
+        int limit = args.Int("limit", corpus.Length);
+        if (limit < 1) throw new ArgumentException($"--limit must be at least 1, not {limit}.");
+        if (limit < corpus.Length) corpus = corpus[..limit];
+        Console.WriteLine($"20 Newsgroups, subset all, cleaned: {corpus.Length:N0} documents, truncated at {maxLength} tokens; vocab {vocabPath}");
+        cancel.ThrowIfCancellationRequested();
+
+        // Each timed pass gets a fresh encoder, so that no pass inherits the word cache that an earlier one filled.
+        Func<Func<string, int>> Ours()
+        {
+            var fresh = LoadEncoder(args).Encoder;
+            return () => text => fresh.Encode(text, maxLength).Length;
+        }
+        Func<string, int> Fast()
+        {
+            var (ids, mask, types) = (new long[maxLength], new long[maxLength], new long[maxLength]);
+            return text => fast.Encode(text, ids, mask, types);
+        }
+
+        int allCores = Environment.ProcessorCount;
+        var results = new List<TokenizerThroughput>();
+        foreach (int cores in allCores == 1 ? [1] : new[] { 1, allCores })
+        {
+            results.Add(TokenizerThroughput.Measure("BertNotebooks", corpus, cores, Ours()));
+            Console.WriteLine(results[^1]);
+            cancel.ThrowIfCancellationRequested();
+            results.Add(TokenizerThroughput.Measure("FastBertTokenizer 1.2.6", corpus, cores, Fast));
+            Console.WriteLine(results[^1]);
+            Console.WriteLine($"  ratio BertNotebooks / FastBertTokenizer on {cores} core{(cores == 1 ? "" : "s")}: " +
+                $"{results[^2].DocumentsPerSecond / results[^1].DocumentsPerSecond:F2}x documents/s");
+            cancel.ThrowIfCancellationRequested();
+        }
+        if (results.Count == 4)
+            Console.WriteLine($"  {allCores} cores vs 1: BertNotebooks {results[2].DocumentsPerSecond / results[0].DocumentsPerSecond:F2}x, " +
+                $"FastBertTokenizer {results[3].DocumentsPerSecond / results[1].DocumentsPerSecond:F2}x");
+
+        CompareIds(corpus, encoder, fast, maxLength);
+        return Task.FromResult(0);
+    }
+
+    static (BertTextEncoder Encoder, string VocabPath) LoadEncoder(CliArguments args)
+    {
+        if (args.String("model") is { } folder) return (BertTextEncoder.FromFolder(folder), Path.Combine(folder, "vocab.txt"));
+        if (args.String("vocab") is { } vocab) return (BertTextEncoder.FromVocab(vocab, doLowerCase: !args.Has("cased")), vocab);
+        throw new ArgumentException("bench-tokenize needs --model FOLDER (with vocab.txt) or --vocab FILE (add --cased for a cased vocab).");
+    }
+
+    static void CompareIds(string[] corpus, BertTextEncoder encoder, BertTokenizer fast, int maxLength)
+    {
+        var (ids, mask, types) = (new long[maxLength], new long[maxLength], new long[maxLength]);
+        int[] Theirs(string text) => [.. ids.AsSpan(0, fast.Encode(text, ids, mask, types)).ToArray().Select(id => (int)id)];
+
+        var differing = new List<(int Document, int Position)>();
+        for (int d = 0; d < corpus.Length; d++)
+        {
+            var (ours, theirs) = (encoder.Encode(corpus[d], maxLength).InputIds, Theirs(corpus[d]));
+            int at = 0;
+            while (at < Math.Min(ours.Length, theirs.Length) && ours[at] == theirs[at]) at++;
+            if (at < ours.Length || at < theirs.Length) differing.Add((d, at));
+        }
+        Console.WriteLine($"identical ids: {corpus.Length - differing.Count:N0} of {corpus.Length:N0} documents");
+        foreach (var (document, position) in differing.Take(10))
+        {
+            string Around(int[] tokenIds) => encoder.Decode(tokenIds.Skip(Math.Max(0, position - 2)).Take(6), skipSpecialTokens: false);
+            Console.WriteLine($"  document {document} differs at token {position}: ours [{Around(encoder.Encode(corpus[document], maxLength).InputIds)}]" +
+                $" vs FastBertTokenizer [{Around(Theirs(corpus[document]))}]");
+        }
+    }
+}
