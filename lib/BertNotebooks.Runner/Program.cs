@@ -1,1 +1,3 @@
-Console.WriteLine("runner: not built yet");
+using BertNotebooks.Runner;
+
+return await RunnerCommand.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BertNotebooks.IO;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
+
+namespace BertNotebooks.Runner;
+
+/// <summary>
+/// Executes .ipynb notebooks in this process, cell by cell, as VS Code's Polyglot Notebooks would: a fresh C# kernel per
+/// notebook, the notebook's folder as working directory, outputs and execution counts saved into the executed copy.
+/// </summary>
+public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? progress = null)
+{
+    /// <summary>The working directory is per process, so notebooks run one at a time, whoever calls.</summary>
+    static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>
+    /// Runs the notebooks in order and stops at the first that fails; its result is the last in the list. All are read
+    /// first, so that a broken file is reported before minutes of training, not after.
+    /// </summary>
+    public async Task<IReadOnlyList<NotebookResult>> RunAllAsync(IReadOnlyList<string> notebookPaths, CancellationToken cancel = default)
+    {
+        foreach (var path in notebookPaths) Read(path);
+        var results = new List<NotebookResult>();
+        foreach (var path in notebookPaths)
+        {
+            var result = await RunAsync(path, cancel);
+            results.Add(result);
+            if (!result.Succeeded) break;
+        }
+        return results;
+    }
+
+    public async Task<NotebookResult> RunAsync(string notebookPath, CancellationToken cancel = default)
+    {
+        var source = Path.GetFullPath(notebookPath);
+        var name = Path.GetFileNameWithoutExtension(source);
+        var notebook = Read(source);
+        ParameterInjector.Inject(notebook, options.Parameters, name);
+
+        await OneAtATime.WaitAsync(cancel);
+        var workingDir = Directory.GetCurrentDirectory();
+        var clock = Stopwatch.StartNew();
+        CellFailure? failure;
+        int cellsRun;
+        try
+        {
+            Directory.SetCurrentDirectory(Path.GetDirectoryName(source)!);
+            (cellsRun, failure) = await ExecuteAsync(notebook, name, cancel);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(workingDir);
+            OneAtATime.Release();
+        }
+
+        PlotlyOffline.EmbedInNotebook(notebook);
+        var output = Path.GetFullPath(Path.Combine(options.OutputDir, name + ".ipynb"));
+        AtomicFile.Write(output, stream => Notebook.Write(notebook, stream, NotebookKernel.KernelInfos));
+        string? html = null;
+        if (options.Html)
+        {
+            html = Path.ChangeExtension(output, ".html");
+            AtomicFile.WriteAllText(html, HtmlExporter.Export(notebook, name));
+        }
+        return new NotebookResult(name, source, output, html, failure is null, clock.Elapsed, cellsRun, failure);
+    }
+
+    /// <summary>Reads a notebook, with errors that say which file and what is wrong with it.</summary>
+    public static InteractiveDocument Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Notebook '{path}' does not exist. Pass a path to an .ipynb file or a name from the notebooks folder.", path);
+        var json = File.ReadAllText(path);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            // The parser takes any JSON object as an empty notebook; a file without cells is a mistake worth naming.
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
+                throw new InvalidDataException($"'{path}' is JSON but not a Jupyter notebook: it has no \"cells\" array. Pass an .ipynb file.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Notebook '{path}' is not valid JSON ({e.Message}). Open it in VS Code or restore it from git.", e);
+        }
+        return Notebook.Parse(json, NotebookKernel.KernelInfos);
+    }
+
+    async Task<(int CellsRun, CellFailure? Failure)> ExecuteAsync(InteractiveDocument notebook, string name, CancellationToken cancel)
+    {
+        foreach (var cell in notebook.Elements)
+        {
+            cell.Outputs.Clear();
+            cell.ExecutionOrder = 0;
+        }
+
+        using var kernel = NotebookKernel.Create();
+        var count = notebook.Elements.Count;
+        var executionCount = 0;
+        for (var i = 0; i < count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var cell = notebook.Elements[i];
+            if (cell.KernelName == "markdown" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
+
+            var clock = Stopwatch.StartNew();
+            progress?.Report(new CellProgress(name, i + 1, count, CellStage.Started, TimeSpan.Zero));
+            cell.ExecutionOrder = ++executionCount;
+            var result = await kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName ?? kernel.DefaultKernelName), cancel);
+            var error = CellOutputs.Collect(result.Events, cell);
+            if (error is not null)
+            {
+                progress?.Report(new CellProgress(name, i + 1, count, CellStage.Failed, clock.Elapsed, error));
+                return (executionCount, new CellFailure(i + 1, error));
+            }
+            progress?.Report(new CellProgress(name, i + 1, count, CellStage.Succeeded, clock.Elapsed));
+        }
+        return (executionCount, null);
+    }
+
+    /// <summary>
+    /// Turns arguments into notebook paths: none means every <c>*.ipynb</c> in <paramref name="notebooksDir"/>, sorted;
+    /// a name like <c>01-data</c> means that notebook there; anything else is a path.
+    /// </summary>
+    public static IReadOnlyList<string> Resolve(string notebooksDir, IReadOnlyList<string> namesOrPaths)
+    {
+        if (namesOrPaths.Count == 0)
+        {
+            if (!Directory.Exists(notebooksDir))
+                throw new DirectoryNotFoundException($"Notebook folder '{Path.GetFullPath(notebooksDir)}' does not exist. Run from the repository root or pass notebook paths.");
+            var all = Directory.EnumerateFiles(notebooksDir, "*.ipynb").Order(StringComparer.Ordinal).ToList();
+            return all.Count > 0 ? all : throw new FileNotFoundException($"No .ipynb notebooks in '{Path.GetFullPath(notebooksDir)}'.");
+        }
+        return [.. namesOrPaths.Select(n =>
+        {
+            if (File.Exists(n)) return Path.GetFullPath(n);
+            var inFolder = Path.GetFullPath(Path.Combine(notebooksDir, n.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) ? n : n + ".ipynb"));
+            if (File.Exists(inFolder)) return inFolder;
+            var lookedAt = Path.GetFullPath(n) == inFolder ? $"'{inFolder}'" : $"'{Path.GetFullPath(n)}' and '{inFolder}'";
+            throw new FileNotFoundException($"Notebook '{n}' not found (looked for {lookedAt}). Pass an .ipynb path or a name from {notebooksDir}.", n);
+        })];
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.DotNet.Interactive.Documents;
+
+namespace BertNotebooks.Runner;
+
+/// <summary>
+/// Papermill's convention: the cell tagged <c>parameters</c> declares defaults, and an <c>injected-parameters</c> cell
+/// placed right after it overrides them, so that the executed notebook shows exactly which values it ran with.
+/// </summary>
+public static class ParameterInjector
+{
+    public const string ParametersTag = "parameters";
+    public const string InjectedTag = "injected-parameters";
+
+    /// <summary>The profile is a parameter like any other: <c>--profile quick</c> is <c>-p profile=quick</c>, always a string.</summary>
+    public static IReadOnlyList<NotebookParameter> WithProfile(IReadOnlyList<NotebookParameter> parameters, string? profile) =>
+        profile is null
+            ? parameters
+            : [.. parameters.Where(p => p.Name != "profile"), new NotebookParameter("profile", Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(profile, quote: true))];
+
+    /// <summary>
+    /// Inserts the injected cell after the <c>parameters</c> cell and returns its index, or returns null when there is
+    /// nothing to inject. Throws when there are values but no cell to put them after: assignments to undeclared
+    /// variables would fail anyway, with a less helpful message.
+    /// </summary>
+    public static int? Inject(InteractiveDocument notebook, IReadOnlyList<NotebookParameter> parameters, string notebookName)
+    {
+        if (parameters.Count == 0) return null;
+        var index = IndexOfTagged(notebook, ParametersTag)
+            ?? throw new ArgumentException(
+                $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', so '{string.Join(" ", parameters.Select(p => p.Assignment))}' " +
+                "has nowhere to go. Tag the cell that declares the defaults (cell metadata tags: [\"parameters\"]).");
+
+        var previous = IndexOfTagged(notebook, InjectedTag);
+        if (previous is { } stale) notebook.Elements.RemoveAt(stale); // a notebook saved by an earlier run
+        if (previous < index) index--;
+
+        var cell = new InteractiveDocumentElement(
+            "// Parameters injected by bertnb-run\n" + string.Join("\n", parameters.Select(p => p.Assignment)),
+            notebook.Elements[index].KernelName ?? "csharp");
+        cell.Metadata = new Dictionary<string, object> { ["tags"] = new[] { InjectedTag } };
+        notebook.Elements.Insert(index + 1, cell);
+        return index + 1;
+    }
+
+    static int? IndexOfTagged(InteractiveDocument notebook, string tag)
+    {
+        for (var i = 0; i < notebook.Elements.Count; i++)
+            if (Tags(notebook.Elements[i]).Contains(tag)) return i;
+        return null;
+    }
+
+    /// <summary>Jupyter keeps tags in the cell metadata; the parser hands them back as a JSON array or a list.</summary>
+    public static IReadOnlyList<string> Tags(InteractiveDocumentElement cell)
+    {
+        if (cell.Metadata is null || !cell.Metadata.TryGetValue("tags", out var tags)) return [];
+        return tags switch
+        {
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } array =>
+                [.. array.EnumerateArray().Select(t => t.GetString() ?? "")],
+            IEnumerable<object> list => [.. list.Select(t => t?.ToString() ?? "")],
+            _ => [],
+        };
+    }
+}

@@ -1,0 +1,94 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.DotNet.Interactive.Documents;
+
+namespace BertNotebooks.Runner;
+
+/// <summary>
+/// Plotly.NET's notebook HTML fetches require.js and plotly.js from CDNs, so its charts are blank offline. Here each
+/// chart is rewritten to draw with a global <c>Plotly</c>, and plotly.js itself (the copy embedded in Plotly.NET.dll,
+/// whose version matches the charts) is inlined once per page.
+/// </summary>
+public static partial class PlotlyOffline
+{
+    /// <summary>Marks the inlined script, so that an exporter can find it and keep one copy per page.</summary>
+    public const string ScriptId = "bertnb-plotly-js";
+
+    static readonly Lazy<(string Version, string Script)> Embedded = new(ReadFromPlotlyNet);
+
+    /// <summary>The plotly.js version Plotly.NET draws with, e.g. 2.28.0.</summary>
+    public static string Version => Embedded.Value.Version;
+
+    /// <summary>
+    /// plotly.js as one script element that always sets <c>window.Plotly</c>: its loader would otherwise register an AMD
+    /// module where a page has require.js (Jupyter), so <c>define</c>, <c>module</c> and <c>exports</c> are hidden from it.
+    /// <c>&lt;/</c> is escaped so that no string in plotly.js can end the element early.
+    /// </summary>
+    public static string ScriptTag =>
+        $"<script type=\"text/javascript\" id=\"{ScriptId}\">(function (define, module, exports) {{\n" +
+        Embedded.Value.Script.Replace("</", "<\\/") +
+        "\n}).call(window);</script>";
+
+    /// <summary>True for HTML that Plotly.NET wrote for a chart.</summary>
+    public static bool IsChart(string html) => html.Contains("renderPlotly_", StringComparison.Ordinal);
+
+    /// <summary>Makes a chart draw with the page's global <c>Plotly</c> instead of loading require.js and plotly.js from CDNs.</summary>
+    public static string UseGlobalPlotly(string chartHtml)
+    {
+        var html = RequireConfig().Replace(chartHtml, "var fsharpPlotlyRequire = function(modules, draw) { draw(window.Plotly); };");
+        return RequireLoader().Replace(html, "$1");
+    }
+
+    /// <summary>Rewrites every chart in the notebook's outputs and puts plotly.js before the first one.</summary>
+    public static void EmbedInNotebook(InteractiveDocument notebook)
+    {
+        var first = true;
+        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs).Select(DataOf).OfType<IDictionary<string, object>>())
+        {
+            if (data.TryGetValue("text/html", out var value) && value is string html && IsChart(html))
+            {
+                data["text/html"] = (first && !html.Contains(ScriptId) ? ScriptTag : "") + UseGlobalPlotly(html);
+                first = false;
+            }
+        }
+    }
+
+    internal static IDictionary<string, object>? DataOf(InteractiveDocumentOutputElement output) => output switch
+    {
+        DisplayElement display => display.Data,
+        ReturnValueElement returned => returned.Data,
+        _ => null,
+    };
+
+    // var fsharpPlotlyRequire = requirejs.config({context:'fsharp-plotly',paths:{plotly:'https://cdn.plot.ly/plotly-2.28.0.min'}}) || require;
+    [GeneratedRegex(@"var fsharpPlotlyRequire = requirejs\.config\(\{.*?\}\}\) \|\| require;")]
+    private static partial Regex RequireConfig();
+
+    // if ((typeof(requirejs) !== ...) { ...load require.js from a CDN, then draw... } else { renderPlotly_X(); }
+    [GeneratedRegex(@"if \(\(typeof\(requirejs\)[\s\S]*?else\s*\{\s*(renderPlotly_\w+\(\);)\s*\}")]
+    private static partial Regex RequireLoader();
+
+    /// <summary>Reads the plotly.js resource from Plotly.NET.dll as data: loading the assembly here could clash with the notebook's own copy.</summary>
+    static (string, string) ReadFromPlotlyNet()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "plotlyjs", "Plotly.NET.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"'{dll}' is missing; rebuild BertNotebooks.Runner (it copies Plotly.NET.dll there for its plotly.js).", dll);
+        using var pe = new PEReader(File.OpenRead(dll));
+        var metadata = pe.GetMetadataReader();
+        foreach (var handle in metadata.ManifestResources)
+        {
+            var resource = metadata.GetManifestResource(handle);
+            var name = metadata.GetString(resource.Name);
+            if (!name.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) || !name.EndsWith(".min.js", StringComparison.Ordinal)) continue;
+            var resources = pe.GetSectionData(pe.PEHeaders.CorHeader!.ResourcesDirectory.RelativeVirtualAddress);
+            var reader = resources.GetReader((int)resource.Offset, resources.Length - (int)resource.Offset);
+            var length = reader.ReadInt32(); // each managed resource: a 4-byte length, then the bytes
+            var script = Encoding.UTF8.GetString(reader.ReadBytes(length));
+            return (name["Plotly.NET.plotly-".Length..^".min.js".Length], script);
+        }
+        throw new InvalidDataException($"'{dll}' holds no Plotly.NET.plotly-*.min.js resource; the Plotly.NET version in Directory.Packages.props may have moved it.");
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BertNotebooks.IO;
+
+namespace BertNotebooks.Runner;
+
+/// <summary>summary.json beside the executed notebooks, and the same as a table for the console.</summary>
+public static class RunSummary
+{
+    static readonly JsonSerializerOptions CamelCase = new(Json.Indented) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public sealed record Entry(string Notebook, string Status, double Seconds, int CellsRun, int? FailedCell, string? Error, string? Output, string? Html);
+
+    /// <summary>One entry per notebook asked for: those after a failure are "not run".</summary>
+    public static IReadOnlyList<Entry> Entries(IReadOnlyList<string> notebookPaths, IReadOnlyList<NotebookResult> results) =>
+        [.. notebookPaths.Select((path, i) => i < results.Count
+            ? new Entry(results[i].Notebook, results[i].Status, Math.Round(results[i].Duration.TotalSeconds, 2), results[i].CellsRun,
+                results[i].FailedCell?.CellNumber, results[i].FailedCell?.Error, results[i].OutputPath, results[i].HtmlPath)
+            : new Entry(Path.GetFileNameWithoutExtension(path), "not run", 0, 0, null, null, null, null))];
+
+    public static string Write(string outputDir, IReadOnlyList<Entry> entries, string? profile)
+    {
+        var path = Path.Combine(outputDir, "summary.json");
+        AtomicFile.WriteJson(path, new { profile, notebooks = entries }, CamelCase);
+        return path;
+    }
+
+    public static string Table(IReadOnlyList<Entry> entries)
+    {
+        var width = Math.Max("notebook".Length, entries.Max(e => e.Notebook.Length));
+        var table = new StringBuilder();
+        table.AppendLine($"{"notebook".PadRight(width)}  {"status",-8} {"time",9}  cells");
+        foreach (var e in entries)
+        {
+            var time = e.Status == "not run" ? "" : e.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+            var failed = e.FailedCell is { } cell ? $"  (cell {cell} failed)" : "";
+            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status,-8} {time,9}  {e.CellsRun}{failed}");
+        }
+        table.Append($"{"total".PadRight(width)}  {"",-8} {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");
+        return table.ToString();
+    }
+}

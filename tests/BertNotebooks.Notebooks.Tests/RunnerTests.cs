@@ -1,0 +1,200 @@
+using System.Text.Json;
+using BertNotebooks.Notebooks.Tests.Infrastructure;
+using BertNotebooks.Runner;
+
+namespace BertNotebooks.Notebooks.Tests;
+
+public sealed class RunnerTests : IDisposable
+{
+    readonly NotebookHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    string Notebook(string name, SyntheticNotebook notebook) => notebook.WriteTo(Path.Combine(_harness.Root, "notebooks", name + ".ipynb"));
+
+    static SyntheticNotebook WithParameters() => new SyntheticNotebook()
+        .Markdown("# Parameters")
+        .Code("var maxLength = 256;\nvar learningRate = 0.1;\nvar useCuda = false;\nvar profile = \"smoke\";", "parameters")
+        .Code("Console.WriteLine($\"{maxLength} {learningRate} {useCuda} {profile} {maxLength.GetType().Name} {learningRate.GetType().Name}\");");
+
+    [Fact]
+    public async Task Parameters_are_injected_after_the_parameters_cell()
+    {
+        var path = Notebook("params", WithParameters());
+        var parameters = ParameterInjector.WithProfile([NotebookParameter.Parse("maxLength=128"), NotebookParameter.Parse("learningRate=2e-5"), NotebookParameter.Parse("useCuda=true")], "quick");
+
+        var result = await _harness.RunAsync(path, parameters);
+
+        Assert.True(result.Succeeded, result.FailedCell?.Error);
+        var cells = NotebookHarness.Cells(result.OutputPath);
+        Assert.Equal(4, cells.Length);
+        Assert.Equal(["injected-parameters"], cells[2].GetProperty("metadata").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains("maxLength = 128;", string.Concat(cells[2].GetProperty("source").EnumerateArray().Select(l => l.GetString())));
+        Assert.Contains("128 2E-05 True quick Int32 Double", NotebookHarness.OutputText(cells[3]));
+        Assert.Equal([1, 2, 3], cells.Skip(1).Select(c => c.GetProperty("execution_count").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Without_parameters_the_defaults_run_and_nothing_is_injected()
+    {
+        var result = await _harness.RunAsync(Notebook("defaults", WithParameters()));
+
+        var cells = NotebookHarness.Cells(result.OutputPath);
+        Assert.Equal(3, cells.Length);
+        Assert.Contains("256 0.1 False smoke", NotebookHarness.OutputText(cells[2]));
+    }
+
+    [Fact]
+    public async Task Parameters_for_a_notebook_without_a_parameters_cell_are_an_error_naming_it()
+    {
+        var path = Notebook("untagged", new SyntheticNotebook().Code("var maxLength = 256;"));
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => _harness.RunAsync(path, [NotebookParameter.Parse("maxLength=1")]));
+
+        Assert.Contains("'untagged' has no cell tagged 'parameters'", e.Message);
+    }
+
+    [Fact]
+    public async Task Rerunning_an_executed_notebook_replaces_its_injected_cell()
+    {
+        var first = await _harness.RunAsync(Notebook("rerun", WithParameters()), [NotebookParameter.Parse("maxLength=128")]);
+        var executed = Path.Combine(_harness.Root, "executed-once.ipynb");
+        File.Copy(first.OutputPath, executed);
+
+        var second = await _harness.RunAsync(executed, [NotebookParameter.Parse("maxLength=64")]);
+
+        var cells = NotebookHarness.Cells(second.OutputPath);
+        Assert.Equal(4, cells.Length);
+        Assert.Contains("64 0.1 False smoke", NotebookHarness.OutputText(cells[3]));
+    }
+
+    [Fact]
+    public async Task A_folder_runs_in_order_with_the_profile()
+    {
+        Notebook("01-a", WithParameters());
+        Notebook("02-b", new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine($\"profile={profile}\");"));
+
+        var results = await _harness.RunFolderAsync(Path.Combine(_harness.Root, "notebooks"), "quick");
+
+        Assert.Equal(["01-a", "02-b"], results.Select(r => r.Notebook));
+        Assert.All(results, r => Assert.True(r.Succeeded, r.FailedCell?.Error));
+        Assert.Contains("profile=quick", NotebookHarness.OutputText(NotebookHarness.Cells(results[1].OutputPath)[2]));
+        Assert.All(results, r => Assert.True(File.Exists(r.HtmlPath)));
+    }
+
+    static SyntheticNotebook Failing() => new SyntheticNotebook()
+        .Markdown("# Fails in its second code cell")
+        .Code("var x = 41;")
+        .Code("Console.WriteLine(\"before the error\");\nthrow new InvalidOperationException(\"boom \" + (x + 1));")
+        .Code("Console.WriteLine(\"never printed\");");
+
+    [Fact]
+    public async Task A_failing_cell_stops_the_notebook_and_is_reported_with_its_number_and_error()
+    {
+        var result = await _harness.RunAsync(Notebook("failing", Failing()));
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(3, result.FailedCell!.CellNumber);
+        Assert.Contains("boom 42", result.FailedCell.Error);
+        var cells = NotebookHarness.Cells(result.OutputPath); // the partial notebook is written
+        Assert.Contains("before the error", NotebookHarness.OutputText(cells[2]));
+        Assert.Contains("\"output_type\": \"error\"", NotebookHarness.OutputText(cells[2]).Replace("\":\"", "\": \""));
+        Assert.Equal(JsonValueKind.Null, cells[3].GetProperty("execution_count").ValueKind);
+        Assert.Empty(cells[3].GetProperty("outputs").EnumerateArray());
+        Assert.Contains(_harness.Progress, p => p is { Stage: CellStage.Failed, CellNumber: 3 });
+    }
+
+    [Fact]
+    public async Task A_cell_that_does_not_compile_fails_with_the_compiler_error()
+    {
+        var result = await _harness.RunAsync(Notebook("typo", new SyntheticNotebook().Code("var total = undefinedName + 1;")));
+
+        Assert.Equal(1, result.FailedCell?.CellNumber);
+        Assert.Contains("CS0103", result.FailedCell!.Error);
+    }
+
+    [Fact]
+    public async Task The_console_exits_non_zero_names_the_failing_cell_and_stops_before_later_notebooks()
+    {
+        Notebook("01-fails", Failing());
+        Notebook("02-later", new SyntheticNotebook().Code("Console.WriteLine(1);"));
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir], output, error);
+
+        Assert.Equal(RunnerCommand.CellFailed, code);
+        Assert.Contains("01-fails.ipynb' failed at cell 3", error.ToString());
+        Assert.Contains("boom 42", error.ToString());
+        Assert.True(File.Exists(Path.Combine(_harness.OutputDir, "01-fails.ipynb")));
+        Assert.False(File.Exists(Path.Combine(_harness.OutputDir, "02-later.ipynb")));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
+        var entries = summary.RootElement.GetProperty("notebooks").EnumerateArray().ToList();
+        Assert.Equal(["failed", "not run"], entries.Select(e => e.GetProperty("status").GetString()));
+        Assert.Equal(3, entries[0].GetProperty("failedCell").GetInt32());
+        Assert.Contains("not run", output.ToString());
+    }
+
+    [Fact]
+    public async Task The_console_runs_all_notebooks_in_order_and_succeeds()
+    {
+        Notebook("02-second", new SyntheticNotebook().Code("Console.WriteLine(\"second\");"));
+        Notebook("01-first", new SyntheticNotebook().Code("Console.WriteLine(\"first\");"));
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir], output, error);
+
+        Assert.Equal(RunnerCommand.Success, code);
+        var text = output.ToString();
+        Assert.True(text.IndexOf("[01-first]", StringComparison.Ordinal) < text.IndexOf("[02-second]", StringComparison.Ordinal), text);
+        Assert.Contains("first", NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "01-first.ipynb"))[0]));
+    }
+
+    [Fact]
+    public async Task A_notebook_runs_in_its_own_folder()
+    {
+        var path = Notebook("cwd", new SyntheticNotebook().Code("System.IO.File.WriteAllText(\"written-by-notebook.txt\", \"ok\");"));
+
+        var result = await _harness.RunAsync(path);
+
+        Assert.True(result.Succeeded, result.FailedCell?.Error);
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "written-by-notebook.txt")));
+    }
+
+    [Fact]
+    public async Task Invalid_json_is_a_clear_error_and_exit_code_2()
+    {
+        var path = Path.Combine(_harness.Root, "broken.ipynb");
+        File.WriteAllText(path, "{ \"cells\": [ ");
+        var error = new StringWriter();
+
+        var e = Assert.Throws<InvalidDataException>(() => NotebookRunner.Read(path));
+        var code = await RunnerCommand.RunAsync([path, "--output", _harness.OutputDir], new StringWriter(), error);
+
+        Assert.Contains($"'{path}' is not valid JSON", e.Message);
+        Assert.Equal(RunnerCommand.BadInput, code);
+        Assert.Contains("is not valid JSON", error.ToString());
+    }
+
+    [Fact]
+    public void Json_without_cells_is_not_taken_for_an_empty_notebook()
+    {
+        var path = Path.Combine(_harness.Root, "config.ipynb");
+        File.WriteAllText(path, "{ \"name\": \"not a notebook\" }");
+
+        var e = Assert.Throws<InvalidDataException>(() => NotebookRunner.Read(path));
+
+        Assert.Contains("no \"cells\" array", e.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_notebook_is_a_clear_error_and_exit_code_2()
+    {
+        var error = new StringWriter();
+
+        var code = await RunnerCommand.RunAsync(["09-nothing", "--notebooks", _harness.Root, "--output", _harness.OutputDir], new StringWriter(), error);
+
+        Assert.Equal(RunnerCommand.BadInput, code);
+        Assert.Contains("Notebook '09-nothing' not found", error.ToString());
+        Assert.Contains(Path.Combine(_harness.Root, "09-nothing.ipynb"), error.ToString());
+    }
+}
