@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using BertNotebooks.Data;
+using BertNotebooks.Modeling;
+using BertNotebooks.Pretrained;
+using BertNotebooks.Tokenization;
+using BertNotebooks.Training;
+using TorchSharp;
+using Padding = BertNotebooks.Tokenization.Padding;
+
+namespace BertNotebooks.Cli.Commands;
+
+/// <summary>
+/// <c>bertnb bench-epoch</c>: what dynamic padding with length grouping saves over padding every document to the max
+/// length, on one machine in one run. Each epoch time is an ESTIMATE: the mean of real training steps sampled evenly
+/// from that epoch's batch order, times its number of batches. Optionally a long run shows flat memory and step time.
+/// </summary>
+public sealed class BenchEpochCommand : ICliCommand
+{
+    public string Name => "bench-epoch";
+    public string Summary =>
+        "Epoch time: dynamic padding + GroupByLength vs padding to max length (estimated from sampled steps) " +
+        "[--model all-MiniLM-L6-v2 --max-length 512 --batch-size 16 --sample-steps 20 --max-train-docs N --long-steps 1000 --device auto]";
+
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public Task<int> RunAsync(CliArguments a, CancellationToken cancel)
+    {
+        int seed = a.Int("seed", 42), samples = a.Int("sample-steps", 20);
+        if (samples < 1) throw new ArgumentException($"--sample-steps must be at least 1, not {samples}.");
+        int longSteps = a.Has("long-steps") ? a.Int("long-steps", 1000) : 0;
+        var modelFolder = PretrainedModels.Resolve(a.String("model", PretrainedModels.OfflineDefault)!, new Progress<string>(Console.Error.WriteLine));
+        var loadOptions = new DatasetLoadOptions
+        {
+            Split = new SplitOptions(Seed: seed),
+            Newsgroups = a.String("newsgroups-archive") is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
+        };
+        var splits = DatasetSpec.Parse(a.String("data", DatasetSpec.NewsgroupsName)!).Load(loadOptions);
+        var train = DatasetPreparation.Subset(splits.Train, a.Has("max-train-docs") ? a.Int("max-train-docs", 0) : null, seed);
+        var encoder = BertTextEncoder.FromFolder(modelFolder);
+        int maxLength = Math.Min(a.Int("max-length", 512), encoder.MaxLengthLimit);
+        var examples = DatasetPreparation.Tokenize(encoder, train, maxLength);
+
+        var (model, _) = BertForSequenceClassification.FromPretrained(modelFolder, splits.ClassNames);
+        using var __ = model;
+        var baseArgs = new TrainingArguments
+        {
+            PerDeviceTrainBatchSize = a.Int("batch-size", 16), LearningRate = a.Double("lr", 5e-5), WeightDecay = 0.01,
+            MaxLength = maxLength, Seed = seed, Device = a.String("device", "auto")!, SaveStrategy = IntervalStrategy.No, NumTrainEpochs = 1,
+        };
+        Console.WriteLine(string.Create(Inv, $"bench-epoch: {Path.GetFileName(modelFolder)}, {examples.Count} documents, max length {maxLength}, batch {baseArgs.PerDeviceTrainBatchSize}, " +
+                                             $"{samples} sampled steps per mode (+2 untimed warmup), seed {seed}"));
+
+        try
+        {
+            var dynamic = Measure("dynamic padding + GroupByLength", model, examples, baseArgs with { GroupByLength = true, Padding = Padding.Longest }, samples, cancel);
+            var padded = Measure($"padding every document to {maxLength}", model, examples, baseArgs with { GroupByLength = false, Padding = Padding.MaxLength }, samples, cancel);
+            Console.WriteLine(string.Create(Inv, $"ratio (estimated epoch time, padded / dynamic): {padded.EpochSeconds / dynamic.EpochSeconds:F2}x; " +
+                                                 $"tokens per epoch (exact): {(double)padded.Tokens / dynamic.Tokens:F2}x"));
+            if (longSteps > 0) LongRun(model, examples, baseArgs with { Padding = Padding.MaxLength }, longSteps, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("bench-epoch stopped by Ctrl+C; the figures above are complete, the rest was not measured.");
+            return Task.FromResult(130);
+        }
+        return Task.FromResult(0);
+    }
+
+    sealed record Timing(double EpochSeconds, long Tokens);
+
+    static Timing Measure(string label, BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int samples, CancellationToken cancel)
+    {
+        var trainer = new Trainer(model, args, examples);
+        var batches = trainer.EpochBatches(0);
+        long tokens = batches.Sum(b => (long)b.Length * (args.Padding == Padding.MaxLength ? args.MaxLength : b.Max(i => examples[i].Length)));
+        // Evenly spaced through the real epoch order, so short and long batches are sampled as often as they occur.
+        var picked = Enumerable.Range(0, Math.Min(samples, batches.Count)).Select(i => batches[(int)((long)i * batches.Count / Math.Min(samples, batches.Count))]).ToList();
+        using var stepper = new OptimizerStepper(model, args, batches.Count, 0);
+        model.train();
+        foreach (var warm in picked.Take(2)) Step(model, stepper, examples, warm, args, trainer.Device);
+        var times = new List<double>();
+        foreach (var batch in picked)
+        {
+            cancel.ThrowIfCancellationRequested();
+            times.Add(Step(model, stepper, examples, batch, args, trainer.Device));
+        }
+        double epoch = times.Average() * batches.Count;
+        Console.WriteLine(string.Create(Inv,
+            $"{label}: {batches.Count} batches, mean padded length {(double)tokens / examples.Count:F0} tokens, mean step {times.Average() * 1000:F0} ms " +
+            $"(over {times.Count} steps), ESTIMATED epoch {TimeSpan.FromSeconds(epoch):hh\\:mm\\:ss}; peak memory so far {Mib(ProcessMemory.PeakResidentBytes)} (VmHWM)"));
+        return new Timing(epoch, tokens);
+    }
+
+    /// <summary>One real training step (collate, copy, forward, backward, clip, AdamW), in seconds, waiting for the GPU.</summary>
+    static double Step(BertForSequenceClassification model, OptimizerStepper stepper, IReadOnlyList<TokenizedExample> examples, int[] batch, TrainingArguments args, torch.Device device)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var scope = torch.NewDisposeScope())
+        {
+            var encoded = Collator.Collate(batch.Select(i => examples[i]).ToList(), args.Padding, args.MaxLength).To(device);
+            stepper.Step([encoded]);
+            if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Same-sized steps (every batch padded to the max length) for a long run: time and memory near step 10 vs the end.</summary>
+    static void LongRun(BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int steps, CancellationToken cancel)
+    {
+        var trainer = new Trainer(model, args, examples);
+        using var stepper = new OptimizerStepper(model, args, steps, 0);
+        model.train();
+        var times = new double[steps];
+        long? rssAt10 = null;
+        var batches = new List<int[]>();
+        int perEpoch = trainer.EpochBatches(0).Count;
+        for (int s = 0; s < steps; s++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (batches.Count <= s) batches.AddRange(trainer.EpochBatches(batches.Count / perEpoch)); // the next epoch's order
+            times[s] = Step(model, stepper, examples, batches[s], args, trainer.Device);
+            if (s == 9) rssAt10 = ProcessMemory.ResidentBytes;
+            if ((s + 1) % 50 == 0) Console.Error.Write($"\rlong run: step {s + 1}/{steps}   ");
+        }
+        Console.Error.WriteLine();
+        double Around(int step) => times.Skip(Math.Max(0, step - 5)).Take(10).Average() * 1000;
+        Console.WriteLine(string.Create(Inv,
+            $"long run ({steps} steps, all padded to {args.MaxLength}): step time around step 10 {Around(10):F0} ms, around step {steps} {Around(steps - 5):F0} ms; " +
+            $"resident memory at step 10 {Mib(rssAt10)}, at step {steps} {Mib(ProcessMemory.ResidentBytes)}, peak {Mib(ProcessMemory.PeakResidentBytes)} (VmHWM)"));
+    }
+
+    static string Mib(long? bytes) => bytes is { } b ? string.Create(Inv, $"{b / 1048576.0:F0} MiB") : "n/a";
+}

@@ -1,0 +1,84 @@
+using BertNotebooks.Checkpoints;
+using BertNotebooks.Evaluation;
+using BertNotebooks.Modeling;
+using BertNotebooks.Native;
+using BertNotebooks.Tokenization;
+using TorchSharp;
+
+namespace BertNotebooks.Inference;
+
+/// <summary>
+/// A fine-tuned classifier folder (config.json, model.safetensors, vocab.txt: what SavePretrained and the Trainer's
+/// checkpoints write) ready to classify texts on the chosen device. Texts longer than the max length are cut (from the end,
+/// as in training); empty or whitespace-only texts are classified from [CLS] [SEP] alone and flagged <see cref="Prediction.IsEmpty"/>.
+/// </summary>
+public sealed class Predictor : IDisposable
+{
+    readonly BertForSequenceClassification _model;
+    readonly BertTextEncoder _encoder;
+
+    public torch.Device Device { get; }
+    public int MaxLength { get; }
+    public IReadOnlyList<string> ClassNames => _model.ClassNames;
+
+    Predictor(BertForSequenceClassification model, BertTextEncoder encoder, torch.Device device, int maxLength)
+    {
+        _model = model;
+        _encoder = encoder;
+        Device = device;
+        MaxLength = maxLength;
+        _model.eval();
+    }
+
+    /// <param name="device">"auto", "cpu", "cuda" or "cuda:N".</param>
+    /// <param name="maxLength">Tokens per text at most, [CLS] and [SEP] included; capped by the model's position embeddings.</param>
+    public static Predictor Load(string modelFolder, string device = "auto", int maxLength = 512)
+    {
+        if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), not {maxLength}.", nameof(maxLength));
+        var encoder = BertTextEncoder.FromFolder(modelFolder);
+        var resolved = Devices.Resolve(device);
+        var (model, report) = BertForSequenceClassification.FromPretrained(modelFolder, device: resolved);
+        if (report.Initialised.Count > 0) // renamed or dropped keys (an older HF folder) are fine; a new random head is not
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
+        }
+        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit));
+    }
+
+    public Prediction Predict(string text, int topK = 3) => PredictBatch([text], topK)[0];
+
+    /// <summary>Predictions in input order, <paramref name="batchSize"/> texts per forward pass, each batch padded to its longest text.</summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32)
+    {
+        if (topK < 1) throw new ArgumentException($"topK must be at least 1, not {topK}.", nameof(topK));
+        if (batchSize < 1) throw new ArgumentException($"batchSize must be at least 1, not {batchSize}.", nameof(batchSize));
+        for (int i = 0; i < texts.Count; i++)
+            if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null; pass \"\" for an empty text.");
+        var examples = _encoder.EncodeBatch(texts, MaxLength);
+        var predictions = new List<Prediction>(texts.Count);
+        using var noGrad = torch.no_grad();
+        for (int start = 0; start < examples.Count; start += batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            var chunk = examples.Skip(start).Take(batchSize).ToList();
+            var logits = _model.call(Collator.Collate(chunk, Tokenization.Padding.Longest, MaxLength, withLabels: false).To(Device)).Logits.to(torch.float32).cpu(); // (B, C)
+            int classes = (int)logits.shape[1];
+            var flat = logits.data<float>().ToArray();
+            for (int b = 0; b < chunk.Count; b++)
+            {
+                var text = texts[start + b];
+                var probabilities = Softmax.Of(flat.AsSpan(b * classes, classes).ToArray());
+                int label = MostConfidentMistakes.ArgMax(probabilities);
+                var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
+                    .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
+                // Only a text at the max length can have been cut; count its tokens again without truncation to know.
+                bool truncated = chunk[b].Length == MaxLength && _encoder.CountTokens([text], 1)[0] > MaxLength;
+                predictions.Add(new Prediction(text, label, ClassNames[label], probabilities, top, chunk[b].Length, truncated, string.IsNullOrWhiteSpace(text)));
+            }
+        }
+        return predictions;
+    }
+
+    public void Dispose() => _model.Dispose();
+}

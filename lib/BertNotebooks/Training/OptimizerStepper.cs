@@ -1,0 +1,88 @@
+using BertNotebooks.Modeling;
+using BertNotebooks.Tokenization;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace BertNotebooks.Training;
+
+/// <summary>What one optimizer step did. Loss (mean over the micro-batches) and GradNorm (before clipping) are scalar tensors
+/// that live in the caller's dispose scope: read them with .item() only when they are logged.</summary>
+public sealed record StepOutcome(torch.Tensor Loss, torch.Tensor GradNorm, double LearningRate, bool IsFinite);
+
+/// <summary>
+/// The optimisation of the HF Trainer, one optimizer step at a time: forward and backward on each micro-batch (loss divided
+/// by their number, as gradient accumulation), clipping to a total L2 norm, AdamW with decoupled weight decay on the
+/// decayed group, and the linear warmup-then-decay schedule. The Trainer drives it; the parity test drives it directly.
+/// </summary>
+public sealed class OptimizerStepper : IDisposable
+{
+    readonly torch.nn.Module<EncodedBatch, SequenceClassifierOutput> _model;
+    readonly IReadOnlyList<Parameter> _parameters;
+    readonly double _maxGradNorm;
+
+    public AdamW Optimizer { get; }
+    public LinearSchedule Schedule { get; }
+    /// <summary>Optimizer steps applied so far (the scheduler's last_epoch).</summary>
+    public int StepsDone { get; set; }
+    /// <summary>The learning rate the next step will use.</summary>
+    public double CurrentLearningRate => Schedule.LearningRateAt(StepsDone);
+
+    public OptimizerStepper(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args, int totalSteps, int warmupSteps)
+    {
+        _model = model;
+        _parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        _maxGradNorm = args.MaxGradNorm;
+        Optimizer = ParameterGroups.CreateAdamW(model, args);
+        Schedule = new LinearSchedule(args.LearningRate, warmupSteps, totalSteps);
+    }
+
+    /// <summary>
+    /// One update from <paramref name="microBatches"/>. When the loss or the gradient norm is not finite the update is
+    /// skipped (weights stay as they were) and <see cref="StepOutcome.IsFinite"/> is false: a NaN update would ruin every
+    /// weight, so this is the one value read back from the device at every step.
+    /// </summary>
+    public StepOutcome Step(IReadOnlyList<EncodedBatch> microBatches)
+    {
+        if (microBatches.Count == 0) throw new ArgumentException("A step needs at least one batch.", nameof(microBatches));
+        double lr = CurrentLearningRate;
+        foreach (var group in Optimizer.ParamGroups) group.LearningRate = lr;
+
+        torch.Tensor? lossSum = null;
+        foreach (var batch in microBatches)
+        {
+            var output = _model.call(batch);
+            if (output.Loss is null) throw new InvalidOperationException("The model returned no loss: training batches need labels.");
+            var loss = output.Loss / microBatches.Count; // ()
+            loss.backward();
+            lossSum = lossSum is null ? loss.detach() : lossSum + loss.detach();
+        }
+
+        var gradNorm = ClipGradients();
+        bool finite = lossSum!.isfinite().logical_and(gradNorm.isfinite()).item<bool>();
+        if (finite)
+        {
+            Optimizer.step();
+            StepsDone++;
+        }
+        Optimizer.zero_grad();
+        return new StepOutcome(lossSum, gradNorm, lr, finite);
+    }
+
+    /// <summary>PyTorch's clip_grad_norm_: the total L2 norm over all gradients; scale them by min(1, max / (norm + 1e-6)).
+    /// Kept on the device (no sync). Returns the norm before clipping.</summary>
+    torch.Tensor ClipGradients()
+    {
+        var grads = _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
+        if (grads.Count == 0) return torch.zeros([]);
+        var total = torch.stack(grads.Select(g => g.detach().norm(2f)).ToList()).norm(2f); // ()
+        if (_maxGradNorm > 0)
+        {
+            var coefficient = (_maxGradNorm / (total + 1e-6)).clamp_max(1.0);
+            using var noGrad = torch.no_grad();
+            foreach (var g in grads) g.mul_(coefficient);
+        }
+        return total;
+    }
+
+    public void Dispose() => Optimizer.Dispose();
+}

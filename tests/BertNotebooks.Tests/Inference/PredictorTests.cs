@@ -1,0 +1,90 @@
+using BertNotebooks.Checkpoints;
+using BertNotebooks.Inference;
+using BertNotebooks.Modeling;
+using BertNotebooks.Tests.Modeling;
+
+namespace BertNotebooks.Tests.Inference;
+
+public sealed class PredictorTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("bertnb-predictor-").FullName;
+    readonly string _model;
+    static readonly string[] Classes = ["sport", "space", "cars"];
+
+    public PredictorTests()
+    {
+        var vocab = Path.Combine(_dir, "vocab");
+        Directory.CreateDirectory(vocab);
+        File.WriteAllLines(Path.Combine(vocab, "vocab.txt"),
+            ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "rocket", "car", "goal", "ball", "##s", "cafe", "."]);
+        _model = Path.Combine(_dir, "model");
+        using var model = new BertForSequenceClassification(SmallBert.Config(labels: 3));
+        model.SavePretrained(_model, Classes, vocab);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("   \t\n ", true)]
+    [InlineData("the rocket", false)]
+    [InlineData("Café 日本語 😀 Ünïcödé", false)]
+    public void EveryTextGetsAValidDistribution(string text, bool empty)
+    {
+        using var predictor = Predictor.Load(_model, device: "cpu");
+        var p = predictor.Predict(text);
+        Assert.Equal(empty, p.IsEmpty);
+        Assert.Equal(3, p.Probabilities.Count);
+        Assert.Equal(1.0, p.Probabilities.Sum(), 5);
+        Assert.Equal(Classes[p.Label], p.LabelName);
+        Assert.Equal(p.Probabilities.Max(), p.Confidence);
+        Assert.False(p.Truncated);
+        if (empty) Assert.Equal(2, p.TokenCount); // [CLS] [SEP]
+    }
+
+    [Fact]
+    public void LongTextsAreCutToTheMaxLength()
+    {
+        using var predictor = Predictor.Load(_model, device: "cpu", maxLength: 512);
+        Assert.Equal(24, predictor.MaxLength); // SmallBert has 24 positions: the model's limit wins
+        var p = predictor.Predict(string.Join(' ', Enumerable.Repeat("the rocket cars", 2000)));
+        Assert.True(p.Truncated);
+        Assert.Equal(24, p.TokenCount);
+        Assert.False(predictor.Predict("the car").Truncated);
+    }
+
+    [Fact]
+    public void BatchesGiveTheSamePredictionsAsSingleTextsAndTopKIsSorted()
+    {
+        using var predictor = Predictor.Load(_model, device: "cpu");
+        string[] texts = ["the rocket", "", "goal balls . the ball", "car"];
+        var batch = predictor.PredictBatch(texts, topK: 5, batchSize: 3);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var single = predictor.Predict(texts[i], topK: 5);
+            Assert.Equal(single.Label, batch[i].Label);
+            for (int c = 0; c < 3; c++) Assert.Equal(single.Probabilities[c], batch[i].Probabilities[c], 5);
+            Assert.Equal(3, batch[i].TopK.Count); // capped at the number of classes
+            Assert.True(batch[i].TopK[0].Probability >= batch[i].TopK[1].Probability && batch[i].TopK[1].Probability >= batch[i].TopK[2].Probability);
+            Assert.Equal(batch[i].Label, batch[i].TopK[0].Label);
+        }
+    }
+
+    [Fact]
+    public void AFolderWithoutATrainedHeadIsRefused()
+    {
+        var backbone = Path.Combine(_dir, "backbone");
+        using (var model = new BertForSequenceClassification(SmallBert.Config(labels: 3)))
+            model.SavePretrained(backbone, Classes, Path.Combine(_dir, "vocab"));
+        foreach (var f in Directory.GetFiles(backbone, "model.safetensors"))
+        {
+            var tensors = SafeTensors.Load(f).Where(t => !t.Key.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary();
+            SafeTensors.Save(f, tensors);
+        }
+        // A plain encoder checkpoint (as on the hub), so the loader initialises a new head instead of refusing the folder.
+        var config = Path.Combine(backbone, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("BertForSequenceClassification", "BertModel"));
+        var error = Assert.Throws<InvalidDataException>(() => Predictor.Load(backbone, device: "cpu"));
+        Assert.Contains("not a fine-tuned classifier", error.Message);
+    }
+}
