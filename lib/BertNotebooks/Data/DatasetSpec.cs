@@ -33,6 +33,9 @@ public sealed record DatasetSpec
     /// <summary>20 Newsgroups only: these groups instead of all 20.</summary>
     public IReadOnlyList<string>? Categories { get; init; }
 
+    /// <summary>20 Newsgroups only: which messages are split (All, the tutorial's way, or the bydate Train half).</summary>
+    public NewsgroupsSubset Subset { get; init; } = NewsgroupsSubset.All;
+
     public static DatasetSpec Newsgroups20(IReadOnlyList<string>? categories = null) => new() { Format = DatasetFormat.Newsgroups, Categories = categories };
 
     public static DatasetSpec Csv(string path, string textColumn = "text", string labelColumn = "label", string? pairColumn = null,
@@ -73,8 +76,9 @@ public sealed record DatasetSpec
 
         if (target.Equals(NewsgroupsName, StringComparison.OrdinalIgnoreCase))
         {
-            Allow(spec, options, "categories");
-            return Newsgroups20(options.TryGetValue("categories", out var c) ? c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null);
+            Allow(spec, options, "categories", "subset");
+            var subset = options.TryGetValue("subset", out var s) ? SubsetNamed(s, spec) : NewsgroupsSubset.All;
+            return Newsgroups20(options.TryGetValue("categories", out var c) ? c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null) with { Subset = subset };
         }
         if (target.Length == 0) throw new FormatException($"Dataset spec '{spec}' names no file: write {NewsgroupsName} or a path.");
         Allow(spec, options, "format", "text", "label", "pair", "validation", "test");
@@ -91,6 +95,13 @@ public sealed record DatasetSpec
         };
     }
 
+    static NewsgroupsSubset SubsetNamed(string name, string spec) => name.ToLowerInvariant() switch
+    {
+        "all" => NewsgroupsSubset.All,
+        "train" => NewsgroupsSubset.Train,
+        _ => throw new FormatException($"Dataset spec '{spec}': subset '{name}' is not all or train."),
+    };
+
     /// <summary>The string <see cref="Parse"/> reads back into this spec.</summary>
     public override string ToString()
     {
@@ -98,6 +109,7 @@ public sealed record DatasetSpec
         if (Format == DatasetFormat.Newsgroups)
         {
             if (Categories is not null) options.Add($"categories={string.Join(',', Categories)}");
+            if (Subset != NewsgroupsSubset.All) options.Add($"subset={Subset.ToString().ToLowerInvariant()}");
             return options.Count == 0 ? NewsgroupsName : $"{NewsgroupsName}?{string.Join('&', options)}";
         }
         options.Add($"format={FormatName(Format)}");
@@ -119,7 +131,7 @@ public sealed record DatasetSpec
         if (Format == DatasetFormat.Newsgroups)
         {
             var newsgroups = options.Newsgroups ?? new NewsgroupsOptions();
-            if (Categories is not null) newsgroups = newsgroups with { Categories = Categories };
+            newsgroups = newsgroups with { Categories = Categories ?? newsgroups.Categories, Subset = Subset };
             return Data.Newsgroups.LoadSplits(options.Split, newsgroups);
         }
         ILabelledRowReader reader = Format switch

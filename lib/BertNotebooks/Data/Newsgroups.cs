@@ -48,15 +48,18 @@ public static class Newsgroups
         return ToDataset(source, messages, splits, options);
     }
 
-    /// <summary>The bydate training messages split into train and validation by <paramref name="split"/>; the test messages as the test set.</summary>
+    /// <summary>Train and validation split from <see cref="NewsgroupsOptions.Subset"/>; the bydate test half as the test set unless it was pooled.</summary>
     public static DatasetSplits LoadSplits(SplitOptions split, NewsgroupsOptions? options = null)
     {
         options ??= new NewsgroupsOptions();
+        if (options.Subset == NewsgroupsSubset.Test)
+            throw new ArgumentException("Split the Train or All subset; the bydate test half is only ever a test set.", nameof(options));
         var source = ResolveSource(options);
         var messages = NewsgroupsReader.Read(source, new HashSet<NewsgroupsSplit> { NewsgroupsSplit.Train, NewsgroupsSplit.Test });
-        var training = ToDataset(source, messages, [NewsgroupsSplit.Train], options);
-        var test = ToDataset(source, messages, [NewsgroupsSplit.Test], options);
-        var (train, validation) = DatasetSplitter.Split(training, split);
+        bool pooled = options.Subset == NewsgroupsSubset.All;
+        var toSplit = ToDataset(source, messages, pooled ? [NewsgroupsSplit.Train, NewsgroupsSplit.Test] : [NewsgroupsSplit.Train], options);
+        var test = pooled ? null : ToDataset(source, messages, [NewsgroupsSplit.Test], options);
+        var (train, validation) = DatasetSplitter.Split(toSplit, split);
         return new DatasetSplits(train, validation, test);
     }
 

@@ -23,6 +23,13 @@ public sealed record NewsgroupsOptions
 
     public NewsgroupCleaningOptions Cleaning { get; init; } = NewsgroupCleaningOptions.All;
 
+    /// <summary>
+    /// What <see cref="Newsgroups.LoadSplits"/> splits: <see cref="NewsgroupsSubset.All"/> (the tutorial's way: both bydate
+    /// halves pooled, then train/validation, no test set) or <see cref="NewsgroupsSubset.Train"/> (the bydate training half
+    /// split into train/validation, the bydate test half kept as the test set).
+    /// </summary>
+    public NewsgroupsSubset Subset { get; init; } = NewsgroupsSubset.All;
+
     /// <summary>Bytes received while downloading.</summary>
     public IProgress<DownloadProgress>? DownloadProgress { get; init; }
 }

@@ -40,7 +40,7 @@ public class NewsgroupsTests(ITestOutputHelper output)
     [SharedDataFact("20news-bydate.tar.gz")]
     public void The_shared_archive_splits_into_train_validation_and_test()
     {
-        var options = Local(Shared.Data("20news-bydate.tar.gz"));
+        var options = Local(Shared.Data("20news-bydate.tar.gz")) with { Subset = NewsgroupsSubset.Train };
         var splits = Newsgroups.LoadSplits(new SplitOptions(Seed: 7), options);
         var perClass = Newsgroups.Load(NewsgroupsSubset.Train, options).CountPerClass();
 
@@ -48,6 +48,19 @@ public class NewsgroupsTests(ITestOutputHelper output)
         Assert.Equal(perClass.Select(n => (int)Math.Round(n * 0.2, MidpointRounding.AwayFromZero)), splits.Validation.CountPerClass());
         Assert.Equal(11314, splits.Train.Count + splits.Validation.Count);
         Assert.Equal(7532, splits.Test!.Count);
+    }
+
+    [SharedDataFact("20news-bydate.tar.gz")]
+    public void The_tutorial_split_pools_all_messages_80_20_without_a_test_set()
+    {
+        var options = Local(Shared.Data("20news-bydate.tar.gz"));
+        var splits = DatasetSpec.Parse("20newsgroups").Load(new DatasetLoadOptions { Split = new SplitOptions(Seed: 42), Newsgroups = options });
+        var perClass = Newsgroups.Load(NewsgroupsSubset.All, options).CountPerClass();
+
+        Assert.Equal(18846, splits.Train.Count + splits.Validation.Count);
+        Assert.Equal(perClass.Select(n => (int)Math.Round(n * 0.2, MidpointRounding.AwayFromZero)), splits.Validation.CountPerClass());
+        Assert.Null(splits.Test);
+        Assert.Equal("20newsgroups?subset=train", DatasetSpec.Parse("20newsgroups?subset=train").ToString());
     }
 
     [Fact]

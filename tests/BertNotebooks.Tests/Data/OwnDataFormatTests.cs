@@ -134,7 +134,7 @@ public class OwnDataFormatTests
         Assert.Contains(expected, Assert.Throws<FormatException>(() => DatasetSpec.Parse(text)).Message);
 
     [Fact]
-    public void The_20newsgroups_spec_loads_train_validation_and_test_with_its_categories()
+    public void The_20newsgroups_spec_pools_all_messages_or_keeps_the_bydate_test_set()
     {
         using var temp = new TempFolder();
         var archive = TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus);
@@ -144,11 +144,15 @@ public class OwnDataFormatTests
             Newsgroups = new NewsgroupsOptions { LocalSource = archive, AllowDownload = false },
         };
 
-        var splits = DatasetSpec.Parse("20newsgroups?categories=rec.autos,sci.space").Load(options);
+        var bydate = DatasetSpec.Parse("20newsgroups?categories=rec.autos,sci.space&subset=train").Load(options);
+        var pooled = DatasetSpec.Parse("20newsgroups?categories=rec.autos,sci.space").Load(options);
 
-        Assert.Equal(["rec.autos", "sci.space"], splits.ClassNames);
-        Assert.Equal([1, 1], splits.Train.CountPerClass());
-        Assert.Equal([1, 1], splits.Validation.CountPerClass());
-        Assert.Equal(2, splits.Test!.Count);
+        Assert.Equal(["rec.autos", "sci.space"], bydate.ClassNames);
+        Assert.Equal([1, 1], bydate.Train.CountPerClass());
+        Assert.Equal([1, 1], bydate.Validation.CountPerClass());
+        Assert.Equal(2, bydate.Test!.Count);
+        Assert.Equal([1, 1], pooled.Train.CountPerClass()); // 3 messages a class, half of them (rounded up) validate
+        Assert.Equal([2, 2], pooled.Validation.CountPerClass());
+        Assert.Null(pooled.Test);
     }
 }
