@@ -2,7 +2,7 @@ using System.Text;
 
 namespace BertNotebooks.Checkpoints;
 
-/// <summary>A checkpoint key read under another name (legacy <c>gamma</c>/<c>beta</c>, a missing <c>bert.</c> prefix).</summary>
+/// <summary>A checkpoint key read under its current name (legacy LayerNorm <c>gamma</c>/<c>beta</c>).</summary>
 public sealed record RenamedKey(string From, string To);
 
 /// <summary>A model tensor the checkpoint did not provide, freshly initialised the HF way, and why.</summary>

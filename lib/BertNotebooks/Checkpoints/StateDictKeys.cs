@@ -11,7 +11,10 @@ public static class StateDictKeys
     public const string BasePrefix = "bert.";
     static readonly string[] BaseModelRoots = ["embeddings.", "encoder.", "pooler."];
 
-    /// <summary>The new name of every key (unchanged keys map to themselves), and the renames among them.</summary>
+    /// <summary>
+    /// The new name of every key (unchanged keys map to themselves), and the legacy renames among them. Adding or removing
+    /// the <c>bert.</c> prefix is how a base model and a task model share weights, so, as in transformers, it is not reported.
+    /// </summary>
     public static (Dictionary<string, string> Names, List<RenamedKey> Renamed) Normalise(IEnumerable<string> checkpointKeys, bool modelHasBasePrefix)
     {
         var keys = checkpointKeys.ToList();
@@ -25,10 +28,10 @@ public static class StateDictKeys
             var name = key;
             if (name.EndsWith(".gamma", StringComparison.Ordinal)) name = name[..^"gamma".Length] + "weight";
             else if (name.EndsWith(".beta", StringComparison.Ordinal)) name = name[..^"beta".Length] + "bias";
+            if (name != key) renamed.Add(new RenamedKey(key, name));
             if (addPrefix && BaseModelRoots.Any(r => name.StartsWith(r, StringComparison.Ordinal))) name = BasePrefix + name;
             else if (removePrefix && name.StartsWith(BasePrefix, StringComparison.Ordinal)) name = name[BasePrefix.Length..];
             names[key] = name;
-            if (name != key) renamed.Add(new RenamedKey(key, name));
         }
         var clash = names.GroupBy(p => p.Value).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)

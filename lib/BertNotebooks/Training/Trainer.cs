@@ -32,7 +32,7 @@ public sealed class Trainer
     public event Action<IReadOnlyDictionary<string, double>>? OnLog;
 
     /// <summary>Told after every optimizer step and evaluation batch; called on the training thread.</summary>
-    public IProgress<TrainerProgress>? Progress { get; init; }
+    public IProgress<TrainerProgress>? Progress { get; set; }
 
     /// <param name="saveModel">Writes the model into a checkpoint folder; the default writes model.safetensors with the module's
     /// state-dict names. Pass one that writes a full HF folder (config.json, tokenizer files) for checkpoints a predictor can load.</param>

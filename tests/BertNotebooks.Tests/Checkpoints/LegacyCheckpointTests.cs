@@ -84,8 +84,7 @@ public sealed class LegacyCheckpointTests : IDisposable
 
         var (model, report) = BertForSequenceClassification.FromPretrained(folder);
         using var _ = model;
-        Assert.Contains(new RenamedKey("encoder.layer.0.attention.self.query.weight", "bert.encoder.layer.0.attention.self.query.weight"), report.Renamed);
-        Assert.Equal(encoder.Count, report.Renamed.Count);
+        Assert.Empty(report.Renamed); // the bert. prefix is added silently, as transformers does
         Assert.Equal(["bert.pooler.dense.bias", "bert.pooler.dense.weight", "classifier.bias", "classifier.weight"], report.Initialised.Select(k => k.Key));
         Assert.Empty(report.Dropped);
         var loaded = model.state_dict();
@@ -111,7 +110,7 @@ public sealed class LegacyCheckpointTests : IDisposable
         var report = StateDictLoader.Load(model, checkpoint, folder, strict: false, mayReinitialise: _ => false);
         Assert.Equal(["classifier.bias", "classifier.weight"], report.Dropped);
         Assert.Empty(report.Initialised);
-        Assert.Contains(new RenamedKey("bert.pooler.dense.weight", "pooler.dense.weight"), report.Renamed);
+        Assert.Empty(report.Renamed);
         TensorAssert.Equal(checkpoint["bert.pooler.dense.weight"], model.state_dict()["pooler.dense.weight"], "pooler");
         foreach (var t in checkpoint.Values) t.Dispose();
     }
