@@ -11,6 +11,9 @@ static class CellOutputs
     public static string? Collect(IEnumerable<KernelEvent> events, InteractiveDocumentElement cell)
     {
         var byValueId = new Dictionary<string, int>();
+        // .NET Interactive 1.0.0-beta.26120.1 publishes display() with one ValueId and the DisplayedValue's updates with
+        // another, so an update with an unknown id takes the oldest display that no update has claimed yet.
+        var unclaimed = new Queue<int>();
         string? error = null;
         foreach (var e in events)
         {
@@ -27,14 +30,23 @@ static class CellOutputs
                     foreach (var (mime, text) in Data(value.FormattedValues)) returned.Data[mime] = text;
                     cell.Outputs.Add(returned);
                     break;
-                case DisplayedValueUpdated update when update.ValueId is not null && byValueId.TryGetValue(update.ValueId, out var at):
+                case DisplayedValueUpdated update when update.ValueId is not null:
+                    if (!byValueId.TryGetValue(update.ValueId, out var at))
+                    {
+                        if (!unclaimed.TryDequeue(out at)) break;
+                        byValueId[update.ValueId] = at;
+                    }
                     cell.Outputs[at] = new DisplayElement(Data(update.FormattedValues));
                     break;
                 case ErrorProduced produced:
                     cell.Outputs.Add(new ErrorElement("Error", produced.Message, []));
                     break;
                 case DisplayEvent display and not DisplayedValueUpdated:
-                    if (display.ValueId is not null) byValueId[display.ValueId] = cell.Outputs.Count;
+                    if (display.ValueId is not null)
+                    {
+                        byValueId[display.ValueId] = cell.Outputs.Count;
+                        unclaimed.Enqueue(cell.Outputs.Count);
+                    }
                     cell.Outputs.Add(new DisplayElement(Data(display.FormattedValues)));
                     break;
                 case CommandFailed failed when error is null:

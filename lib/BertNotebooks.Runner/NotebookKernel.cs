@@ -47,9 +47,9 @@ public static class NotebookKernel
     {
         var added = new ConcurrentQueue<ResolvedPackageReference>();
         var seen = new ConcurrentDictionary<string, bool>();
-        kernel.RegisterForDisposal(kernel.KernelEvents.Subscribe(new PackageObserver(p =>
+        kernel.RegisterForDisposal(kernel.KernelEvents.Subscribe(new EventObserver(e =>
         {
-            if (seen.TryAdd(p.PackageRoot, true)) added.Enqueue(p);
+            if (e is PackageAdded { PackageReference: { PackageRoot: not null } p } && seen.TryAdd(p.PackageRoot, true)) added.Enqueue(p);
         })));
         kernel.AddMiddleware(async (command, context, next) =>
         {
@@ -78,12 +78,10 @@ public static class NotebookKernel
             ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
     }
 
-    sealed class PackageObserver(Action<ResolvedPackageReference> onAdded) : IObserver<KernelEvent>
+    /// <summary>Every event the kernel publishes, as it happens.</summary>
+    internal sealed class EventObserver(Action<KernelEvent> onNext) : IObserver<KernelEvent>
     {
-        public void OnNext(KernelEvent value)
-        {
-            if (value is PackageAdded { PackageReference: { PackageRoot: not null } package }) onAdded(package);
-        }
+        public void OnNext(KernelEvent value) => onNext(value);
 
         public void OnCompleted() { }
         public void OnError(Exception error) { }

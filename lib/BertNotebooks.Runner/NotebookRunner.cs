@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using BertNotebooks.IO;
@@ -111,8 +112,11 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
             var clock = Stopwatch.StartNew();
             progress?.Report(new CellProgress(name, i + 1, count, CellStage.Started, TimeSpan.Zero));
             cell.ExecutionOrder = ++executionCount;
-            var result = await kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName ?? kernel.DefaultKernelName), cancel);
-            var error = CellOutputs.Collect(result.Events, cell);
+            // The kernel's event stream, not the command result: only the stream carries DisplayedValueUpdated (live displays).
+            var events = new ConcurrentQueue<KernelEvent>();
+            using (kernel.KernelEvents.Subscribe(new NotebookKernel.EventObserver(events.Enqueue)))
+                await kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName ?? kernel.DefaultKernelName), cancel);
+            var error = CellOutputs.Collect(events, cell);
             if (error is not null)
             {
                 progress?.Report(new CellProgress(name, i + 1, count, CellStage.Failed, clock.Elapsed, error));

@@ -35,6 +35,20 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Live_displays_keep_their_last_update_in_place()
+    {
+        var path = Notebook("live", new SyntheticNotebook().Code(
+            "var status = display(\"starting\");\nvar table = display(\"empty\");\nstatus.Update(\"step 1\");\ntable.Update(\"row 1\");\nstatus.Update(\"done\");\ntable.Update(\"rows 1-2\");"));
+
+        var result = await _harness.RunAsync(path);
+
+        Assert.True(result.Succeeded, result.FailedCell?.Error);
+        var outputs = NotebookHarness.Cells(result.OutputPath)[0].GetProperty("outputs").EnumerateArray()
+            .Select(o => string.Concat(o.GetProperty("data").GetProperty("text/plain").EnumerateArray().Select(l => l.GetString()))).ToList();
+        Assert.Equal(["done", "rows 1-2"], outputs);
+    }
+
+    [Fact]
     public async Task Without_parameters_the_defaults_run_and_nothing_is_injected()
     {
         var result = await _harness.RunAsync(Notebook("defaults", WithParameters()));

@@ -8,6 +8,7 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
 {
     public const string EnvironmentVariable = "BERTNB_LIBTORCH";
     const string UsePython = "python";
+    public const string PackageSource = "TorchSharp package";
 
     /// <summary>LibTorch libraries, in the order they must be loaded; the CUDA ones are loaded when present.</summary>
     public static readonly string[] LoadOrder = ["libc10.so", "libtorch_cpu.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch.so"];
@@ -54,7 +55,7 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
                 $"No LibTorch libraries were found next to TorchSharp ('{assemblyDir}') or in the NuGet cache. Build the " +
                 $"solution once (dotnet build) so that the TorchSharp-cpu package is restored, or set {EnvironmentVariable} " +
                 "to a LibTorch folder.");
-        return new LibTorchLocation(dir, "TorchSharp package", VersionFromPackagePath(dir), libTorchSharp);
+        return new LibTorchLocation(dir, PackageSource, VersionFromPackagePath(dir), libTorchSharp);
     }
 
     public static string FindLibTorchSharp(string assemblyDir)

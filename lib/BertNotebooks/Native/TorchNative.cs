@@ -12,7 +12,7 @@ public sealed record TorchNativeReport(LibTorchLocation? LibTorch, string LibTor
 {
     public override string ToString() => LibTorch is null
         ? "TorchSharp loaded its native libraries itself."
-        : $"LibTorch {LibTorch.Version ?? "(version unknown)"} from {LibTorch.Source} ({LibTorch.Directory}); " +
+        : $"LibTorch {LibTorch.Version ?? (LibTorch.Source == LibTorchLocation.PackageSource ? torch.__version__ : "(version unknown)")} from {LibTorch.Source} ({LibTorch.Directory}); " +
           $"TorchSharp native: {LibTorchSharpPath}" +
           (WeakenedVersions.Count == 0 ? "" : $" (patched copy: {string.Join(", ", WeakenedVersions)} marked weak for this system's older libstdc++)");
 }

@@ -86,6 +86,24 @@ public static class RecipeStages
         return new EvaluationResult(report, predictions, data);
     }
 
+    /// <summary>The headline numbers (accuracy, f1_macro, …) of the metrics.json that 05-evaluation saved for a run.</summary>
+    public static IReadOnlyDictionary<string, double> LoadMetricsSummary(RunSettings run)
+    {
+        if (!File.Exists(run.MetricsPath))
+            throw new FileNotFoundException($"{run.MetricsPath} is missing: run 05-evaluation (run '{run.RunName ?? run.Profile}') first.", run.MetricsPath);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.MetricsPath));
+        var root = json.RootElement;
+        double Read(string name) => root.GetProperty(name).GetDouble();
+        return new Dictionary<string, double>
+        {
+            ["accuracy"] = Read(nameof(ClassificationReport.Accuracy)),
+            ["precision_macro"] = Read(nameof(ClassificationReport.MacroPrecision)),
+            ["recall_macro"] = Read(nameof(ClassificationReport.MacroRecall)),
+            ["f1_macro"] = Read(nameof(ClassificationReport.MacroF1)),
+            ["f1_weighted"] = Read(nameof(ClassificationReport.WeightedF1)),
+        };
+    }
+
     /// <summary>The best model's folder, or an error naming the notebook that makes it.</summary>
     public static string RequireBestModel(RunSettings run) =>
         Directory.Exists(run.BestModelDir) ? run.BestModelDir

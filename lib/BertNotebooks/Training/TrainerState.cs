@@ -25,6 +25,13 @@ public sealed class TrainerState
     // A diverged evaluation may log NaN; Python's json (and so HF) writes it too, so it must not stop a save.
     static readonly JsonSerializerOptions Options = new(Json.Indented) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
+    /// <summary>One logged value over training, for charts: the steps where <paramref name="key"/> (loss, eval_accuracy, …) was logged.</summary>
+    public (int[] Steps, double[] Values) Series(string key)
+    {
+        var points = LogHistory.Where(e => e.ContainsKey(key)).Select(e => ((int)e["step"], e[key])).ToList();
+        return (points.Select(p => p.Item1).ToArray(), points.Select(p => p.Item2).ToArray());
+    }
+
     public void Save(string path) => AtomicFile.WriteJson(path, this, Options);
 
     public static TrainerState Load(string path)
