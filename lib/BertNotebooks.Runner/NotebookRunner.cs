@@ -25,7 +25,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
     /// </summary>
     public async Task<IReadOnlyList<NotebookResult>> RunAllAsync(IReadOnlyList<string> notebookPaths, CancellationToken cancel = default)
     {
-        foreach (var path in notebookPaths) Read(path);
+        ParameterInjector.RequireDeclared(notebookPaths.Select(p => (Path.GetFileNameWithoutExtension(p), Read(p))).ToList(), options.Parameters);
         var results = new List<NotebookResult>();
         foreach (var path in notebookPaths)
         {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive.Documents;
 
 namespace BertNotebooks.Runner;
@@ -19,8 +20,9 @@ public static class ParameterInjector
 
     /// <summary>
     /// Inserts the injected cell after the <c>parameters</c> cell and returns its index, or returns null when there is
-    /// nothing to inject. Throws when there are values but no cell to put them after: assignments to undeclared
-    /// variables would fail anyway, with a less helpful message.
+    /// nothing to inject. Only the parameters that cell declares are assigned, so that one <c>-p</c> can serve the one
+    /// notebook of a series that has it (C#, unlike Python, cannot assign an undeclared variable). Throws when there are
+    /// values but no cell to put them after.
     /// </summary>
     public static int? Inject(InteractiveDocument notebook, IReadOnlyList<NotebookParameter> parameters, string notebookName)
     {
@@ -29,6 +31,8 @@ public static class ParameterInjector
             ?? throw new ArgumentException(
                 $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', so '{string.Join(" ", parameters.Select(p => p.Assignment))}' " +
                 "has nowhere to go. Tag the cell that declares the defaults (cell metadata tags: [\"parameters\"]).");
+        parameters = [.. parameters.Where(p => Declares(notebook.Elements[index], p.Name))];
+        if (parameters.Count == 0) return null;
 
         var previous = IndexOfTagged(notebook, InjectedTag);
         if (previous is { } stale) notebook.Elements.RemoveAt(stale); // a notebook saved by an earlier run
@@ -41,6 +45,22 @@ public static class ParameterInjector
         notebook.Elements.Insert(index + 1, cell);
         return index + 1;
     }
+
+    /// <summary>Throws for a parameter that none of the notebooks declares: a typo would otherwise change nothing.</summary>
+    public static void RequireDeclared(IReadOnlyList<(string Name, InteractiveDocument Notebook)> notebooks, IReadOnlyList<NotebookParameter> parameters)
+    {
+        var cells = notebooks.Select(n => IndexOfTagged(n.Notebook, ParametersTag) is { } i ? n.Notebook.Elements[i] : null).OfType<InteractiveDocumentElement>().ToList();
+        if (cells.Count == 0) return; // Inject names the notebook that lacks a parameters cell
+        var unknown = parameters.Where(p => !cells.Any(c => Declares(c, p.Name))).Select(p => p.Name).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"No notebook among {string.Join(", ", notebooks.Select(n => n.Name))} declares {string.Join(", ", unknown.Select(u => $"'{u}'"))} " +
+                "in its parameters cell. Check the spelling against the notebooks' parameters cells.");
+    }
+
+    /// <summary>Whether the cell declares <paramref name="name"/> (<c>var name =</c>, <c>int? name =</c>, …).</summary>
+    static bool Declares(InteractiveDocumentElement cell, string name) =>
+        Regex.IsMatch(cell.Contents, $@"^\s*[\w<>\[\]?,.]+\s+{Regex.Escape(name)}\s*=", RegexOptions.Multiline);
 
     static int? IndexOfTagged(InteractiveDocument notebook, string tag)
     {

@@ -35,6 +35,30 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_parameter_goes_only_to_the_notebooks_that_declare_it()
+    {
+        var first = Notebook("01-first", new SyntheticNotebook().Code("var dataset = \"default\";", "parameters").Code("Console.WriteLine(dataset);"));
+        var second = Notebook("02-second", new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine(profile);"));
+
+        var results = await new NotebookRunner(new RunOptions(_harness.OutputDir, [NotebookParameter.Parse("dataset=mine.csv")])).RunAllAsync([first, second]);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.FailedCell?.Error));
+        Assert.Contains("mine.csv", NotebookHarness.OutputText(NotebookHarness.Cells(results[0].OutputPath)[2]));
+        Assert.Equal(2, NotebookHarness.Cells(results[1].OutputPath).Length); // nothing injected
+    }
+
+    [Fact]
+    public async Task A_parameter_no_notebook_declares_is_an_error_before_anything_runs()
+    {
+        var only = Notebook("only", new SyntheticNotebook().Code("var maxLength = 256;", "parameters"));
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => new NotebookRunner(new RunOptions(_harness.OutputDir, [NotebookParameter.Parse("maxLenght=1")])).RunAllAsync([only]));
+
+        Assert.Contains("'maxLenght'", e.Message);
+        Assert.False(File.Exists(Path.Combine(_harness.OutputDir, "only.ipynb")));
+    }
+
+    [Fact]
     public async Task Live_displays_keep_their_last_update_in_place()
     {
         var path = Notebook("live", new SyntheticNotebook().Code(

@@ -34,7 +34,7 @@ public sealed record RunSettings
     /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
-    /// <summary>The run folder's name under data/runs; defaults to the profile.</summary>
+    /// <summary>The run folder: a name under data/runs (the profile's, by default) or an absolute path.</summary>
     public string? RunName { get; init; }
 
     public static readonly IReadOnlyList<string> Profiles = ["smoke", "quick", "full"];

@@ -4,24 +4,6 @@ using System.Text;
 
 namespace BertNotebooks.Tests.Data;
 
-/// <summary>Small synthetic archives and folders in a temp folder, deleted on dispose.</summary>
-public sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("bertnb-data-").FullName;
-
-    public string File(string relative, string content) => File(relative, Encoding.UTF8.GetBytes(content));
-
-    public string File(string relative, byte[] content)
-    {
-        var path = System.IO.Path.Combine(Path, relative);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        System.IO.File.WriteAllBytes(path, content);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 public static class TestArchives
 {
     /// <summary>A tiny bydate-shaped corpus: three groups, train and test, with headers, quotes and signatures.</summary>

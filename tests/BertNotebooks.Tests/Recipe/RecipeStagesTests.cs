@@ -1,0 +1,67 @@
+using BertNotebooks.Inference;
+using BertNotebooks.Recipe;
+
+namespace BertNotebooks.Tests.Recipe;
+
+/// <summary>The stages the notebooks and <c>bertnb train</c> share, end to end on a CSV the test writes and the tiny-bert fixture.</summary>
+public sealed class RecipeStagesTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>tiny-bert's weights with the bert-base-uncased vocab beside them: a complete, small HF model folder.</summary>
+    string TinyModelFolder()
+    {
+        var folder = Directory.CreateDirectory(_temp.File("tiny-model")).FullName;
+        foreach (var file in Directory.GetFiles(Shared.Fixture("tiny-bert"))) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        File.Copy(Shared.Data("bert-base-uncased-vocab.txt"), Path.Combine(folder, "vocab.txt"));
+        return folder;
+    }
+
+    string SportsAndComputersCsv()
+    {
+        string[] sports = ["the team won the final game", "a late goal decided the match", "the pitcher threw a perfect inning", "fans cheered the winning run"];
+        string[] computers = ["my disk drive makes a clicking noise", "the new graphics card needs a driver", "the printer port stopped working", "memory upgrade for my computer"];
+        var rows = sports.Select(t => $"\"{t}\",sport").Concat(computers.Select(t => $"\"{t}\",computer"))
+            .SelectMany(r => Enumerable.Repeat(r, 3));
+        return _temp.File("tiny.csv", "text,label\n" + string.Join("\n", rows) + "\n");
+    }
+
+    [FixtureFact("tiny-bert")]
+    public void A_few_steps_on_a_tiny_csv_train_evaluate_and_predict_through_the_same_stages()
+    {
+        var run = RunSettings.For("smoke") with
+        {
+            Dataset = SportsAndComputersCsv(), Model = TinyModelFolder(), RunName = _temp.File("run"),
+            MaxSteps = 4, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 1, Device = "cpu",
+        };
+
+        var splits = RecipeStages.PrepareData(run);
+        var trainer = RecipeStages.CreateTrainer(run, splits);
+        var result = RecipeStages.Train(run, trainer);
+        var evaluation = RecipeStages.Evaluate(run, splits);
+
+        Assert.Equal(["computer", "sport"], splits.ClassNames);
+        Assert.True(File.Exists(run.SplitPath));
+        Assert.Equal(4, result.GlobalStep);
+        Assert.True(File.Exists(Path.Combine(run.BestModelDir, "config.json")));
+        Assert.True(File.Exists(run.TrainerStatePath));
+        Assert.Equal(splits.Validation.Count, evaluation.Predictions.Count);
+        Assert.InRange(evaluation.Report.Accuracy, 0, 1);
+        Assert.Equal(evaluation.Report.Accuracy, RecipeStages.LoadMetricsSummary(run)["accuracy"]);
+        using var predictor = Predictor.Load(run.BestModelDir, "cpu", run.MaxLength);
+        Assert.Contains(predictor.Predict("the goalkeeper saved a penalty").LabelName, splits.ClassNames);
+    }
+
+    [Fact]
+    public void Each_later_stage_names_the_notebook_that_makes_its_input()
+    {
+        var run = RunSettings.For("smoke") with { RunName = _temp.File("empty-run") };
+
+        Assert.Contains("run 01-data", Assert.Throws<FileNotFoundException>(() => RecipeStages.LoadSplits(run)).Message);
+        Assert.Contains("run 04-training", Assert.Throws<DirectoryNotFoundException>(() => RecipeStages.RequireBestModel(run)).Message);
+        Assert.Contains("run 04-training", Assert.Throws<FileNotFoundException>(() => RecipeStages.LoadTrainerState(run)).Message);
+        Assert.Contains("run 05-evaluation", Assert.Throws<FileNotFoundException>(() => RecipeStages.LoadMetricsSummary(run)).Message);
+    }
+}
