@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BertNotebooks.Data;
+using BertNotebooks.IO;
 using BertNotebooks.Modeling;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tokenization;

@@ -8,12 +8,12 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     // "self" is the HF state-dict name, hence the verbatim identifier.
     readonly BertSelfAttention @self;
-    readonly BertSelfOutput output;
+    readonly BertResidualOutput output;
 
     public BertAttention(BertConfig config) : base(nameof(BertAttention))
     {
         @self = new BertSelfAttention(config);
-        output = new BertSelfOutput(config);
+        output = new BertResidualOutput(config.HiddenSize, config);
         RegisterComponents();
     }
 

@@ -8,13 +8,13 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly BertAttention attention;
     readonly BertIntermediate intermediate;
-    readonly BertOutput output;
+    readonly BertResidualOutput output;
 
     public BertLayer(BertConfig config) : base(nameof(BertLayer))
     {
         attention = new BertAttention(config);
         intermediate = new BertIntermediate(config);
-        output = new BertOutput(config);
+        output = new BertResidualOutput(config.IntermediateSize, config);
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BertNotebooks.IO;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,6 +18,17 @@ public static class TrainingStepBenchmark
     {
         VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6, NumAttentionHeads = 12, IntermediateSize = 1536,
         NumLabels = 20,
+    };
+
+    /// <summary>bert-base-uncased's shape with a 20-class head: the tutorial's model.</summary>
+    public static BertConfig BertBaseShape() => new() { NumLabels = 20 };
+
+    /// <summary>"minilm" or "bert-base".</summary>
+    public static BertConfig Shape(string preset) => preset.ToLowerInvariant() switch
+    {
+        "minilm" => MiniLMShape(),
+        "bert-base" => BertBaseShape(),
+        _ => throw new ArgumentException($"Unknown preset '{preset}'; use minilm or bert-base.", nameof(preset)),
     };
 
     public const string FlopFormula =
@@ -90,7 +102,7 @@ public static class TrainingStepBenchmark
         }
         progress?.Report("timing a 2048x2048x2048 float32 matmul");
         var matmul = MatmulGflops(device);
-        return new Result(config, batch, sequence, device.ToString(), Median(times), 3 * ForwardFlops(config, batch, sequence), matmul, PeakRss());
+        return new Result(config, batch, sequence, device.ToString(), Median(times), 3 * ForwardFlops(config, batch, sequence), matmul, ProcessMemory.PeakResidentBytes);
     }
 
     static double MatmulGflops(Device device, int n = 2048, int repeats = 5)
@@ -116,15 +128,5 @@ public static class TrainingStepBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    /// <summary>The process's peak resident memory (VmHWM), where Linux reports it.</summary>
-    static long? PeakRss()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return null;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        return kb is not null && long.TryParse(kb, CultureInfo.InvariantCulture, out var value) ? value * 1024 : null;
     }
 }
