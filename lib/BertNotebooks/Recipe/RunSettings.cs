@@ -54,7 +54,7 @@ public sealed record RunSettings
         "quick" => new RunSettings
         {
             Profile = "quick", MaxLength = 128, Epochs = 1, BatchSize = 16, LearningRate = 2e-4, WarmupSteps = 30,
-            EvalSteps = 0, LoggingSteps = 20, MaxTrainDocs = 6400, MaxEvalDocs = 1000,
+            EvalSteps = 0, LoggingSteps = 20, MaxTrainDocs = 9600, MaxEvalDocs = 1000,
         },
         "full" => new RunSettings { Profile = "full" },
         _ => throw new ArgumentException($"Unknown profile '{profile}'. Use one of: {string.Join(", ", Profiles)}.", nameof(profile)),
