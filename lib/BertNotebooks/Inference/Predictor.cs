@@ -48,14 +48,21 @@ public sealed class Predictor : IDisposable
 
     public Prediction Predict(string text, int topK = 3) => PredictBatch([text], topK)[0];
 
-    /// <summary>Predictions in input order, <paramref name="batchSize"/> texts per forward pass, each batch padded to its longest text.</summary>
-    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32)
+    /// <summary>
+    /// Predictions in input order, <paramref name="batchSize"/> texts per forward pass, each batch padded to its longest text.
+    /// <paramref name="textPairs"/>: second segments, for a model trained on sentence pairs.
+    /// </summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32, IReadOnlyList<string>? textPairs = null)
     {
         if (topK < 1) throw new ArgumentException($"topK must be at least 1, not {topK}.", nameof(topK));
         if (batchSize < 1) throw new ArgumentException($"batchSize must be at least 1, not {batchSize}.", nameof(batchSize));
         for (int i = 0; i < texts.Count; i++)
             if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null; pass \"\" for an empty text.");
-        var examples = _encoder.EncodeBatch(texts, MaxLength);
+        if (textPairs is not null && textPairs.Count != texts.Count)
+            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; give one pair per text.", nameof(textPairs));
+        var examples = textPairs is null
+            ? _encoder.EncodeBatch(texts, MaxLength)
+            : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
         var predictions = new List<Prediction>(texts.Count);
         using var noGrad = torch.no_grad();
         for (int start = 0; start < examples.Count; start += batchSize)
@@ -73,12 +80,16 @@ public sealed class Predictor : IDisposable
                 var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
                     .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
                 // Only a text at the max length can have been cut; count its tokens again without truncation to know.
-                bool truncated = chunk[b].Length == MaxLength && _encoder.CountTokens([text], 1)[0] > MaxLength;
+                bool truncated = chunk[b].Length == MaxLength && UntruncatedLength(text, textPairs?[start + b]) > MaxLength;
                 predictions.Add(new Prediction(text, label, ClassNames[label], probabilities, top, chunk[b].Length, truncated, string.IsNullOrWhiteSpace(text)));
             }
         }
         return predictions;
     }
+
+    /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around each text, so a pair has one token fewer than both.</summary>
+    int UntruncatedLength(string text, string? pair) =>
+        pair is null ? _encoder.CountTokens([text], 1)[0] : _encoder.CountTokens([text, pair], 1).Sum() - 1;
 
     public void Dispose() => _model.Dispose();
 }

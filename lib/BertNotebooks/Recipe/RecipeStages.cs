@@ -78,7 +78,8 @@ public static class RecipeStages
     {
         data ??= splits.Validation;
         using var predictor = Predictor.Load(RequireBestModel(run), run.Device, run.MaxLength);
-        var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3, batchSize: 2 * run.BatchSize);
+        var pairs = data.Examples.Any(e => e.TextPair is not null) ? data.Examples.Select(e => e.TextPair ?? "").ToList() : null;
+        var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3, batchSize: 2 * run.BatchSize, textPairs: pairs);
         // Every class gets a row, also one this split lacks (sklearn's labels=range(num_labels)).
         var report = ClassificationMetrics.Compute(data.Examples.Select(e => e.Label).ToList(), predictions.Select(p => p.Label).ToList(),
             splits.ClassNames, Enumerable.Range(0, splits.NumLabels).ToList());

@@ -43,6 +43,20 @@ public sealed class PredictorTests : IDisposable
     }
 
     [Fact]
+    public void SentencePairsAreEncodedAsTwoSegmentsAndTheirTruncationIsReported()
+    {
+        using var predictor = Predictor.Load(_model, device: "cpu");
+        var pairs = predictor.PredictBatch(["the rocket", "the car"], textPairs: ["the ball", string.Join(' ', Enumerable.Repeat("goal", 40))]);
+        var single = predictor.Predict("the rocket");
+
+        Assert.Equal(7, pairs[0].TokenCount); // [CLS] the rocket [SEP] the ball [SEP]
+        Assert.NotEqual(single.Probabilities, pairs[0].Probabilities);
+        Assert.False(pairs[0].Truncated);
+        Assert.True(pairs[1].Truncated);
+        Assert.Throws<ArgumentException>(() => predictor.PredictBatch(["a", "b"], textPairs: ["only one"]));
+    }
+
+    [Fact]
     public void LongTextsAreCutToTheMaxLength()
     {
         using var predictor = Predictor.Load(_model, device: "cpu", maxLength: 512);
