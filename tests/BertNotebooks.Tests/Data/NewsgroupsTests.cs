@@ -195,11 +195,11 @@ public class NewsgroupsTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var archive = File.ReadAllBytes(TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus));
-        using var server = new LoopbackServer(archive);
+        using var server = LoopbackHttpServer.Serving(archive);
         var destination = Path.Combine(temp.Path, "cache", Newsgroups.ArchiveName);
         var reports = new List<DownloadProgress>();
 
-        NewsgroupsDownload.Fetch(server.Url, destination, Convert.ToHexStringLower(SHA256.HashData(archive)), new SyncProgress(reports));
+        NewsgroupsDownload.Fetch(server.Url("/files/20news"), destination, Convert.ToHexStringLower(SHA256.HashData(archive)), new SyncProgress(reports));
 
         Assert.Equal(archive, File.ReadAllBytes(destination));
         Assert.Equal(archive.Length, reports[^1].BytesReceived);
@@ -212,16 +212,16 @@ public class NewsgroupsTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var archive = File.ReadAllBytes(TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus));
-        using var server = new LoopbackServer(archive);
+        using var server = LoopbackHttpServer.Serving(archive);
         var cache = Path.Combine(temp.Path, "cache");
-        var options = new NewsgroupsOptions { LocalSource = null, CacheDirectory = cache, DownloadUrl = server.Url };
+        var options = new NewsgroupsOptions { LocalSource = null, CacheDirectory = cache, DownloadUrl = server.Url("/files/20news") };
 
         var error = Assert.ThrowsAny<Exception>(() => Newsgroups.Load(NewsgroupsSubset.Train, options));
 
         Assert.Contains("sha256", error.Message);
         Assert.Contains(Newsgroups.OfficialSha256, error.Message);
         Assert.Empty(Directory.GetFiles(cache));
-        Assert.Equal(1, server.Requests);
+        Assert.Single(server.Requests);
     }
 
     [Fact]
@@ -229,11 +229,11 @@ public class NewsgroupsTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var archive = File.ReadAllBytes(TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus));
-        using var server = new LoopbackServer(archive, sendBytes: archive.Length / 2);
+        using var server = LoopbackHttpServer.Serving(archive, sendBytes: archive.Length / 2);
         var destination = Path.Combine(temp.Path, "cache", Newsgroups.ArchiveName);
 
         var error = Assert.Throws<IOException>(() =>
-            NewsgroupsDownload.Fetch(server.Url, destination, Convert.ToHexStringLower(SHA256.HashData(archive))));
+            NewsgroupsDownload.Fetch(server.Url("/files/20news"), destination, Convert.ToHexStringLower(SHA256.HashData(archive))));
 
         Assert.Contains("nothing was saved", error.Message);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(destination)!));
@@ -244,11 +244,11 @@ public class NewsgroupsTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var archive = TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus);
-        using var server = new LoopbackServer([1, 2, 3]);
-        var options = new NewsgroupsOptions { LocalSource = archive, CacheDirectory = Path.Combine(temp.Path, "cache"), DownloadUrl = server.Url };
+        using var server = LoopbackHttpServer.Serving([1, 2, 3]);
+        var options = new NewsgroupsOptions { LocalSource = archive, CacheDirectory = Path.Combine(temp.Path, "cache"), DownloadUrl = server.Url("/files/20news") };
 
         Assert.Equal(6, Newsgroups.Load(NewsgroupsSubset.Train, options).Count);
-        Assert.Equal(0, server.Requests);
+        Assert.Empty(server.Requests);
         Assert.False(Directory.Exists(options.CacheDirectory));
     }
 

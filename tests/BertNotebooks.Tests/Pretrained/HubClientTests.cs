@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tests.TestSupport;
-using static BertNotebooks.Tests.Pretrained.LoopbackHubServer;
+using static BertNotebooks.Tests.TestSupport.LoopbackHttpServer;
 
 namespace BertNotebooks.Tests.Pretrained;
 
@@ -19,7 +19,7 @@ public sealed class HubClientTests : IDisposable
         ["vocab.txt"] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n"u8.ToArray(),
     };
 
-    HubClient Client(LoopbackHubServer server, string? token = null) =>
+    HubClient Client(LoopbackHttpServer server, string? token = null) =>
         new(_cache, server.Endpoint, token) { IdleTimeout = TimeSpan.FromSeconds(20) };
 
     static string[] FilesIn(string folder) => Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
@@ -28,7 +28,7 @@ public sealed class HubClientTests : IDisposable
     public async Task Downloads_a_repository_and_then_serves_it_from_the_cache()
     {
         var files = TinyBertFiles();
-        using var server = new LoopbackHubServer(Repository(Repo, files));
+        using var server = new LoopbackHttpServer(Repository(Repo, files));
         using var hub = Client(server, token: "secret");
         var progress = new List<DownloadProgress>();
 
@@ -52,7 +52,7 @@ public sealed class HubClientTests : IDisposable
         var weights = files["model.safetensors"];
         var serve = Repository(Repo, files);
         int cuts = 0;
-        using var server = new LoopbackHubServer(request =>
+        using var server = new LoopbackHttpServer(request =>
             request.Path.EndsWith("/model.safetensors", StringComparison.Ordinal) && Interlocked.Increment(ref cuts) == 1
                 ? new Reply(200, weights, SendBytes: weights.Length / 3)
                 : serve(request));
@@ -71,7 +71,7 @@ public sealed class HubClientTests : IDisposable
     public async Task A_partial_file_left_by_an_earlier_run_is_resumed()
     {
         var weights = TinyBertFiles()["model.safetensors"];
-        using var server = new LoopbackHubServer(Repository(Repo, TinyBertFiles()));
+        using var server = new LoopbackHttpServer(Repository(Repo, TinyBertFiles()));
         using var hub = Client(server);
         var destination = Path.Combine(_cache, "model.safetensors");
         Directory.CreateDirectory(_cache);
@@ -90,7 +90,7 @@ public sealed class HubClientTests : IDisposable
         var files = TinyBertFiles();
         var serve = Repository(Repo, files);
         var wrongSize = new Dictionary<string, string> { ["X-Linked-Size"] = (files["model.safetensors"].Length + 7).ToString() };
-        using var server = new LoopbackHubServer(request => request.Path.EndsWith("/model.safetensors", StringComparison.Ordinal)
+        using var server = new LoopbackHttpServer(request => request.Path.EndsWith("/model.safetensors", StringComparison.Ordinal)
             ? Reply.File(files["model.safetensors"], request, wrongSize)
             : serve(request));
         using var hub = Client(server);
@@ -107,7 +107,7 @@ public sealed class HubClientTests : IDisposable
     [Fact]
     public async Task A_missing_repository_is_a_clear_error()
     {
-        using var server = new LoopbackHubServer(_ => Reply.NotFound);
+        using var server = new LoopbackHttpServer(_ => Reply.NotFound);
         using var hub = Client(server);
 
         var error = await Assert.ThrowsAsync<HubException>(() => hub.DownloadModelAsync("no-such/model"));

@@ -127,7 +127,7 @@ public sealed class PretrainedModelsTests(TemporaryModelsDir models) : IClassFix
     [FixtureFact("tiny-bert/model.safetensors")]
     public void A_hub_repo_id_is_downloaded_once_into_the_models_dir()
     {
-        using var server = new LoopbackHubServer(LoopbackHubServer.Repository(HubClientTests.Repo, HubClientTests.TinyBertFiles()));
+        using var server = new LoopbackHttpServer(LoopbackHttpServer.Repository(HubClientTests.Repo, HubClientTests.TinyBertFiles()));
         var previous = Environment.GetEnvironmentVariable("BERTNB_HF_ENDPOINT");
         Environment.SetEnvironmentVariable("BERTNB_HF_ENDPOINT", server.Endpoint);
         try

@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace BertNotebooks.Tests.Pretrained;
+namespace BertNotebooks.Tests.TestSupport;
 
 /// <summary>
-/// A tiny HTTP/1.1 server on 127.0.0.1 that stands in for the Hugging Face hub: it answers each request through a handler,
-/// records every request, closes each connection after one response, and stops by itself after a minute at most.
+/// A tiny HTTP/1.1 server on 127.0.0.1 that stands in for a download site or the Hugging Face hub: it answers each
+/// request through a handler, records every request, closes each connection after one response, and stops by itself
+/// after a minute at most.
 /// </summary>
-sealed class LoopbackHubServer : IDisposable
+public sealed class LoopbackHttpServer : IDisposable
 {
     public sealed record Request(string Path, string? Range, string? Authorization);
 
@@ -38,13 +39,17 @@ sealed class LoopbackHubServer : IDisposable
 
     public ConcurrentQueue<Request> Requests { get; } = new();
     public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public Uri Url(string path) => new(Endpoint + path);
 
-    public LoopbackHubServer(Func<Request, Reply> handler)
+    public LoopbackHttpServer(Func<Request, Reply> handler)
     {
         _handler = handler;
         _listener.Start();
         _loop = Task.Run(ServeAsync);
     }
+
+    /// <summary>Answers every request with <paramref name="body"/>, or only its first <paramref name="sendBytes"/> bytes (a dropped connection).</summary>
+    public static LoopbackHttpServer Serving(byte[] body, int? sendBytes = null) => new(_ => new Reply(200, body, SendBytes: sendBytes));
 
     /// <summary>Serves <paramref name="files"/> (name → bytes) as repo <paramref name="repo"/> at revision main; 404 for anything else.</summary>
     public static Func<Request, Reply> Repository(string repo, IReadOnlyDictionary<string, byte[]> files) => request =>
