@@ -4,6 +4,7 @@ using BertNotebooks.Data;
 using BertNotebooks.IO;
 using BertNotebooks.Modeling;
 using BertNotebooks.Pretrained;
+using BertNotebooks.Recipe;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
 using TorchSharp;
@@ -30,17 +31,22 @@ public sealed class BenchEpochCommand : ICliCommand
         int seed = a.Int("seed", 42), samples = a.Int("sample-steps", 20);
         if (samples < 1) throw new ArgumentException($"--sample-steps must be at least 1, not {samples}.");
         int longSteps = a.Has("long-steps") ? a.Int("long-steps", 1000) : 0;
-        var modelFolder = PretrainedModels.Resolve(a.String("model", PretrainedModels.OfflineDefault)!, new Progress<string>(Console.Error.WriteLine));
+        var run = RunSettings.For("full") with
+        {
+            Dataset = a.String("data", DatasetSpec.NewsgroupsName)!,
+            Model = a.String("model", PretrainedModels.OfflineDefault)!,
+            MaxTrainDocs = a.Has("max-train-docs") ? a.Int("max-train-docs", 0) : null,
+            Seed = seed,
+        };
+        var modelFolder = RecipeStages.PretrainedFolder(run, new Progress<string>(Console.Error.WriteLine));
         var loadOptions = new DatasetLoadOptions
         {
-            Split = new SplitOptions(Seed: seed),
             Newsgroups = a.String("newsgroups-archive") is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
         };
-        var splits = DatasetSpec.Parse(a.String("data", DatasetSpec.NewsgroupsName)!).Load(loadOptions);
-        var train = DatasetPreparation.Subset(splits.Train, a.Has("max-train-docs") ? a.Int("max-train-docs", 0) : null, seed);
+        var splits = RecipeStages.LoadData(run, loadOptions);
         var encoder = BertTextEncoder.FromFolder(modelFolder);
         int maxLength = Math.Min(a.Int("max-length", 512), encoder.MaxLengthLimit);
-        var examples = DatasetPreparation.Tokenize(encoder, train, maxLength);
+        var examples = DatasetPreparation.Tokenize(encoder, splits.Train, maxLength);
 
         var (model, _) = BertForSequenceClassification.FromPretrained(modelFolder, splits.ClassNames);
         using var __ = model;

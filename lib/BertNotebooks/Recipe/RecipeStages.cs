@@ -17,16 +17,22 @@ public static class RecipeStages
     /// <summary>01-data: load and clean the dataset, split it, keep the profile's subset, and save split.json.</summary>
     public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null)
     {
+        var splits = LoadData(run, options);
+        splits.Save(run.SplitPath);
+        return splits;
+    }
+
+    /// <summary>The run's dataset loaded, cleaned, split and cut to the profile's subset, without saving it (for benchmarks).</summary>
+    public static DatasetSplits LoadData(RunSettings run, DatasetLoadOptions? options = null)
+    {
         options ??= new DatasetLoadOptions();
         options = options with { Split = options.Split with { Seed = run.Seed, ValidationFraction = run.ValidationFraction } };
         var all = DatasetSpec.Parse(run.Dataset).Load(options);
-        var splits = new DatasetSplits(
+        return new DatasetSplits(
             DatasetPreparation.Subset(all.Train, run.MaxTrainDocs, run.Seed),
             DatasetPreparation.Subset(all.Validation, run.MaxEvalDocs, run.Seed),
             all.Test is null ? null : DatasetPreparation.Subset(all.Test, run.MaxEvalDocs, run.Seed),
             all.Skipped);
-        splits.Save(run.SplitPath);
-        return splits;
     }
 
     /// <summary>The split that 01-data saved for this run.</summary>
