@@ -1,5 +1,6 @@
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Modeling;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BertNotebooks.Tokenization;
@@ -78,8 +79,14 @@ public sealed class BertTextEncoder
     public TokenizedExample Encode(string text, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
-        var ids = WordPieceIds(text, maxLength - 2 ?? int.MaxValue);
-        return new TokenizedExample([ClassificationTokenId, .. ids, SeparatorTokenId], new int[ids.Count + 2], label);
+        // Truncated, the ids fit in a list per thread (never longer than 512 plus one word's pieces), which saves
+        // allocating one per text; untruncated ones may be any length, so they get their own.
+        var ids = maxLength is null ? new List<int>() : t_ids ??= new List<int>(MaxSupportedLength);
+        FillWordPieceIds(text, ids, maxLength - 2 ?? int.MaxValue);
+        var inputIds = new int[ids.Count + 2];
+        (inputIds[0], inputIds[^1]) = (ClassificationTokenId, SeparatorTokenId);
+        CollectionsMarshal.AsSpan(ids).CopyTo(inputIds.AsSpan(1));
+        return new TokenizedExample(inputIds, new int[inputIds.Length], label);
     }
 
     /// <summary>[CLS] a [SEP] b [SEP] with b in segment 1, truncated 'longest_first' exactly like HF's fast tokenizer.</summary>
@@ -151,14 +158,23 @@ public sealed class BertTextEncoder
             .ToString();
     }
 
-    /// <summary>The first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
-    List<int> WordPieceIds(string text, int maxIds = int.MaxValue)
+    /// <summary>The WordPiece ids of <paramref name="text"/>, like HF's without special tokens or truncation.</summary>
+    List<int> WordPieceIds(string text)
     {
-        var ids = new List<int>(Math.Min(text.Length / 4 + 16, maxIds)); // English runs about 5 characters a token
+        var ids = new List<int>(text.Length / 4 + 16); // English runs about 5 characters a token
+        FillWordPieceIds(text, ids);
+        return ids;
+    }
+
+    [ThreadStatic] static List<int>? t_ids;
+
+    /// <summary>Fills <paramref name="ids"/> with the first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
+    void FillWordPieceIds(string text, List<int> ids, int maxIds = int.MaxValue)
+    {
+        ids.Clear();
         var sink = new IdSink(_wordPiece, ids, maxIds);
         _splitter.Split(text, ref sink);
         if (ids.Count > maxIds) ids.RemoveRange(maxIds, ids.Count - maxIds);
-        return ids;
     }
 
     /// <summary>Each word's WordPiece ids into one list, until it holds <c>maxIds</c>: a word gives at least one id.</summary>

@@ -10,27 +10,36 @@ internal sealed class WordPiece
     public const int MaxCharsPerWord = 100; // HF's max_input_chars_per_word, counted in code points
     const string ContinuationPrefix = "##";
 
-    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _tokens; // the whole vocabulary
-    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuations; // "##x" tokens, keyed by x
+    // Every token is in one of the two: short ASCII ones (nearly all) packed, the others in dictionaries.
+    readonly PackedTokenTable _packed; // the flag marks continuations: "##x" keyed by x
+    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _tokens;
+    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuations; // keyed without the "##"
     // No piece can be longer than the longest token, so the search for the longest match starts there, not at the word's end.
     readonly int _longestToken, _longestContinuation;
     readonly int _unknownId;
 
     public WordPiece(IReadOnlyList<string> idToToken, int unknownId)
     {
-        var tokens = new Dictionary<string, int>(idToToken.Count, StringComparer.Ordinal);
+        var packed = new List<(PackedTokenTable.Key, int)>(idToToken.Count);
+        var tokens = new Dictionary<string, int>(StringComparer.Ordinal);
         var continuations = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(string text, bool continuation, int id)
+        {
+            if (PackedTokenTable.TryPack(text, continuation, out var key)) packed.Add((key, id));
+            else (continuation ? continuations : tokens).Add(text, id);
+        }
         for (int id = 0; id < idToToken.Count; id++)
         {
             var token = idToToken[id];
-            tokens.Add(token, id);
+            Add(token, continuation: false, id);
             _longestToken = Math.Max(_longestToken, token.Length);
             if (token.Length > ContinuationPrefix.Length && token.StartsWith(ContinuationPrefix, StringComparison.Ordinal))
             {
-                continuations.Add(token[ContinuationPrefix.Length..], id);
+                Add(token[ContinuationPrefix.Length..], continuation: true, id);
                 _longestContinuation = Math.Max(_longestContinuation, token.Length - ContinuationPrefix.Length);
             }
         }
+        _packed = new PackedTokenTable(packed);
         _tokens = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         _continuations = continuations.GetAlternateLookup<ReadOnlySpan<char>>();
         _unknownId = unknownId;
@@ -44,20 +53,20 @@ internal sealed class WordPiece
             ids.Add(_unknownId);
             return;
         }
-        if (_tokens.TryGetValue(word, out int id)) // most words are one token: one lookup
+        if (TryGetId(word, continuation: false, out int id)) // most words are one token: one lookup
         {
             ids.Add(id);
             return;
         }
 
         int firstPiece = ids.Count;
-        var (lookup, longest) = (_tokens, _longestToken);
         for (int start = 0; start < word.Length;)
         {
             // A piece ending inside a surrogate pair never matches (tokens are whole code points), so stepping back by
             // UTF-16 units finds the same pieces as HF stepping back by code points.
-            int end = Math.Min(word.Length, start + longest);
-            while (end > start && !lookup.TryGetValue(word[start..end], out id)) end--;
+            bool continuation = start > 0;
+            int end = Math.Min(word.Length, start + (continuation ? _longestContinuation : _longestToken));
+            while (end > start && !TryGetId(word[start..end], continuation, out id)) end--;
             if (end == start)
             {
                 ids.RemoveRange(firstPiece, ids.Count - firstPiece);
@@ -66,9 +75,13 @@ internal sealed class WordPiece
             }
             ids.Add(id);
             start = end;
-            (lookup, longest) = (_continuations, _longestContinuation);
         }
     }
+
+    bool TryGetId(ReadOnlySpan<char> piece, bool continuation, out int id) =>
+        PackedTokenTable.TryPack(piece, continuation, out var key)
+            ? _packed.TryGetValue(key, out id)
+            : (continuation ? _continuations : _tokens).TryGetValue(piece, out id);
 
     static int CountCodePoints(ReadOnlySpan<char> span)
     {
