@@ -34,13 +34,15 @@ internal sealed class BertWordSplitter
     enum CharKind : byte { WordPart, Whitespace, Punctuation, Removed, Cjk }
 
     // Longer ASCII words (only [UNK] awaits them: WordPiece stops at 100 code points) take the general path.
-    const int WordBufferChars = 128;
+    [System.Runtime.CompilerServices.InlineArray(128)]
+    struct WordBuffer { char _first; } // not stackalloc, which would keep Split out of tiered compilation's profile-guided tier
+
+    // HF's treatment of each ASCII character. Its word parts are exactly the letters and digits, so OR-ing 0x20 lowercases them.
+    static readonly CharKind[] AsciiKinds = [.. Enumerable.Range(0, 128).Select(c => Kind(new Rune(c)))];
 
     readonly (string Token, int Id)[] _specialTokens; // longest first: HF matches leftmost-longest
     readonly SearchValues<char> _specialTokenStarts;
     readonly bool _lowerCase;
-    readonly CharKind[] _asciiKinds = new CharKind[128];
-    readonly char[] _asciiNormalized = new char[128];
     readonly SearchValues<char> _asciiBoundaries; // ASCII whitespace and punctuation: where a general-path stretch ends
 
     public BertWordSplitter(IReadOnlyDictionary<string, int> specialTokens, bool lowerCase)
@@ -48,32 +50,30 @@ internal sealed class BertWordSplitter
         _specialTokens = specialTokens.Select(kv => (kv.Key, kv.Value)).OrderByDescending(t => t.Key.Length).ToArray();
         _specialTokenStarts = SearchValues.Create(_specialTokens.Select(t => t.Token[0]).Distinct().ToArray());
         _lowerCase = lowerCase;
-        for (int c = 0; c < 128; c++)
-        {
-            _asciiKinds[c] = Kind(new Rune(c));
-            _asciiNormalized[c] = lowerCase ? char.ToLowerInvariant((char)c) : (char)c;
-        }
-        _asciiBoundaries = SearchValues.Create([.. Enumerable.Range(0, 128).Where(c => _asciiKinds[c] is CharKind.Whitespace or CharKind.Punctuation).Select(c => (char)c)]);
+        _asciiBoundaries = SearchValues.Create([.. Enumerable.Range(0, 128).Where(c => AsciiKinds[c] is CharKind.Whitespace or CharKind.Punctuation).Select(c => (char)c)]);
         // The fast path looks for special tokens at ASCII punctuation only, and the general path never sees one.
-        if (_specialTokens.FirstOrDefault(t => t.Token[0] >= 128 || _asciiKinds[t.Token[0]] != CharKind.Punctuation).Token is { } odd)
+        if (_specialTokens.FirstOrDefault(t => t.Token[0] >= 128 || AsciiKinds[t.Token[0]] != CharKind.Punctuation).Token is { } odd)
             throw new ArgumentException($"Special token '{odd}' does not start with ASCII punctuation, as BERT's [CLS], [SEP]… do.", nameof(specialTokens));
     }
 
     /// <summary>Sends the words of <paramref name="text"/> and its special tokens to <paramref name="sink"/>, until it says stop.</summary>
     public void Split<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, IWordSink
     {
-        Span<char> word = stackalloc char[WordBufferChars]; // the current word, normalized
+        var buffer = new WordBuffer();
+        Span<char> word = buffer; // the current word, normalized
         int length = 0;
+        int lowerCaseBit = _lowerCase ? 0x20 : 0;
+        var asciiKinds = AsciiKinds;
         int wordStart = 0; // in text: just after the last boundary, where a general-path stretch would begin
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
             if (c < 128)
             {
-                switch (_asciiKinds[c])
+                switch (asciiKinds[c])
                 {
                     case CharKind.WordPart when length < word.Length:
-                        word[length++] = _asciiNormalized[c];
+                        word[length++] = (char)(c | lowerCaseBit);
                         continue;
                     case CharKind.Removed:
                         continue;
