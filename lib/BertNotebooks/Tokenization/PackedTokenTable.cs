@@ -12,7 +12,17 @@ internal sealed class PackedTokenTable
     public const int MaxChars = 16;
 
     /// <summary>Characters 0..7 in bits 0..55 of Low with the length in bits 56..60 and the flag in bit 61, characters 8..15 in High.</summary>
-    public readonly record struct Key(ulong Low, ulong High);
+    public readonly record struct Key(ulong Low, ulong High)
+    {
+        /// <summary>The key of the first <paramref name="length"/> characters (1 up to this key's length), flag kept.</summary>
+        public Key Prefix(int length) => new(
+            Low & CharBits(Math.Min(length, 8)) | (ulong)length << 56 | Low & FlagBit,
+            length > 8 ? High & CharBits(length - 8) : 0);
+
+        static ulong CharBits(int chars) => (1UL << (7 * chars)) - 1;
+    }
+
+    const ulong FlagBit = 1UL << 61;
 
     readonly record struct Entry(Key Key, int Id);
 
@@ -40,21 +50,21 @@ internal sealed class PackedTokenTable
     /// The key of <paramref name="text"/>, with a flag that keeps "##" continuations apart from word starts;
     /// false where the text is empty, longer than <see cref="MaxChars"/> or not ASCII.
     /// </summary>
-    public static bool TryPack(ReadOnlySpan<char> text, bool flag, out Key key)
+    public static bool TryPack(ReadOnlySpan<char> text, bool flag, out Key key) =>
+        PackAsciiPrefix(text, flag, out key) is var length && length == text.Length && length > 0;
+
+    /// <summary>Packs the ASCII characters that <paramref name="text"/> starts with, at most <see cref="MaxChars"/>, and says how many.</summary>
+    public static int PackAsciiPrefix(ReadOnlySpan<char> text, bool flag, out Key key)
     {
-        key = default;
-        if (text.IsEmpty || text.Length > MaxChars) return false;
         ulong low = 0, high = 0;
-        int all = 0;
-        for (int i = 0; i < text.Length; i++)
+        int length = 0;
+        for (; length < Math.Min(text.Length, MaxChars) && text[length] < 128; length++)
         {
-            all |= text[i];
-            if (i < 8) low |= (ulong)text[i] << (7 * i);
-            else high |= (ulong)text[i] << (7 * (i - 8));
+            if (length < 8) low |= (ulong)text[length] << (7 * length);
+            else high |= (ulong)text[length] << (7 * (length - 8));
         }
-        if (all >= 128) return false;
-        key = new Key(low | (ulong)text.Length << 56 | (flag ? 1UL << 61 : 0), high);
-        return true;
+        key = new Key(low | (ulong)length << 56 | (flag ? FlagBit : 0), high);
+        return length;
     }
 
     public bool TryGetValue(Key key, out int id)

@@ -53,35 +53,39 @@ internal sealed class WordPiece
             ids.Add(_unknownId);
             return;
         }
-        if (TryGetId(word, continuation: false, out int id)) // most words are one token: one lookup
-        {
-            ids.Add(id);
-            return;
-        }
-
         int firstPiece = ids.Count;
         for (int start = 0; start < word.Length;)
         {
-            // A piece ending inside a surrogate pair never matches (tokens are whole code points), so stepping back by
-            // UTF-16 units finds the same pieces as HF stepping back by code points.
-            bool continuation = start > 0;
-            int end = Math.Min(word.Length, start + (continuation ? _longestContinuation : _longestToken));
-            while (end > start && !TryGetId(word[start..end], continuation, out id)) end--;
-            if (end == start)
+            int length = LongestToken(word[start..], continuation: start > 0, out int id);
+            if (length == 0)
             {
                 ids.RemoveRange(firstPiece, ids.Count - firstPiece);
                 ids.Add(_unknownId);
                 return;
             }
             ids.Add(id);
-            start = end;
+            start += length;
         }
     }
 
-    bool TryGetId(ReadOnlySpan<char> piece, bool continuation, out int id) =>
-        PackedTokenTable.TryPack(piece, continuation, out var key)
-            ? _packed.TryGetValue(key, out id)
-            : (continuation ? _continuations : _tokens).TryGetValue(piece, out id);
+    /// <summary>The length of the longest token that <paramref name="text"/> starts with, and its id; 0 where none does.</summary>
+    /// <remarks>
+    /// The first try is the whole word, which is all that most words need. Stepping back by UTF-16 units finds what HF
+    /// finds stepping back by code points: a piece ending inside a surrogate pair matches no token.
+    /// </remarks>
+    int LongestToken(ReadOnlySpan<char> text, bool continuation, out int id)
+    {
+        int length = Math.Min(text.Length, continuation ? _longestContinuation : _longestToken);
+        // Pieces up to the end of the packed ASCII start are in the packed table; longer ones only in the dictionary.
+        int packed = PackedTokenTable.PackAsciiPrefix(text[..length], continuation, out var key);
+        var dictionary = continuation ? _continuations : _tokens;
+        for (; length > packed; length--)
+            if (dictionary.TryGetValue(text[..length], out id)) return length;
+        for (; length > 0; length--)
+            if (_packed.TryGetValue(key.Prefix(length), out id)) return length;
+        id = -1;
+        return 0;
+    }
 
     static int CountCodePoints(ReadOnlySpan<char> span)
     {
