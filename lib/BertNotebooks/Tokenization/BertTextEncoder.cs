@@ -20,6 +20,9 @@ public sealed class BertTextEncoder
     readonly BertWordSplitter _splitter;
     readonly string[] _idToToken;
     readonly HashSet<int> _specialIds;
+    // Encode's ids, one list per thread, so that encoding a text allocates only its result. Truncated encodings only:
+    // those never grow it past the max length plus one word's pieces.
+    [ThreadStatic] static List<int>? t_ids;
 
     BertTextEncoder(string vocabPath, bool doLowerCase, int? maxPositionEmbeddings)
     {
@@ -79,8 +82,6 @@ public sealed class BertTextEncoder
     public TokenizedExample Encode(string text, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
-        // Truncated, the ids fit in a list per thread (never longer than 512 plus one word's pieces), which saves
-        // allocating one per text; untruncated ones may be any length, so they get their own.
         var ids = maxLength is null ? new List<int>() : t_ids ??= new List<int>(MaxSupportedLength);
         FillWordPieceIds(text, ids, maxLength - 2 ?? int.MaxValue);
         var inputIds = new int[ids.Count + 2];
@@ -165,8 +166,6 @@ public sealed class BertTextEncoder
         FillWordPieceIds(text, ids);
         return ids;
     }
-
-    [ThreadStatic] static List<int>? t_ids;
 
     /// <summary>Fills <paramref name="ids"/> with the first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
     void FillWordPieceIds(string text, List<int> ids, int maxIds = int.MaxValue)

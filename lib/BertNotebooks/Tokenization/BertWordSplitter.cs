@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BertNotebooks.Tokenization;
@@ -34,7 +35,7 @@ internal sealed class BertWordSplitter
     enum CharKind : byte { WordPart, Whitespace, Punctuation, Removed, Cjk }
 
     // Longer ASCII words (only [UNK] awaits them: WordPiece stops at 100 code points) take the general path.
-    [System.Runtime.CompilerServices.InlineArray(128)]
+    [InlineArray(128)]
     struct WordBuffer { char _first; } // not stackalloc, which would keep Split out of tiered compilation's profile-guided tier
 
     // HF's treatment of each ASCII character. Its word parts are exactly the letters and digits, so OR-ing 0x20 lowercases them.
