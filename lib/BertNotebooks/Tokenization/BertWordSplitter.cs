@@ -74,26 +74,25 @@ internal sealed class BertWordSplitter
                 return;
             }
             char c = text[end];
-            var kind = c < 128 && length < word.Length ? AsciiKinds[c] : CharKind.Removed;
-            if (kind is CharKind.Whitespace or CharKind.Punctuation)
+            if (c >= 128 || length == word.Length || AsciiKinds[c] is not (CharKind.Whitespace or CharKind.Punctuation))
             {
-                if (length > 0 && !sink.Word(word[..length])) return;
-                i = end + 1;
-                if (kind == CharKind.Whitespace) continue;
-                if (_specialTokenStarts.Contains(c) && MatchSpecialToken(text[end..]) is { Token: not null } special)
-                {
-                    if (!sink.SpecialToken(special.Id)) return;
-                    i = end + special.Token.Length;
-                }
-                else if (!sink.Word(text.Slice(end, 1))) return; // ASCII punctuation has no case
+                // Not ASCII, a character to remove, or a word too long for the buffer: the general path takes the
+                // stretch up to the next boundary.
+                int next = text[end..].IndexOfAny(_asciiBoundaries);
+                int stretchEnd = next < 0 ? text.Length : end + next;
+                if (!SplitGeneral(text[i..stretchEnd], ref sink)) return;
+                i = stretchEnd;
                 continue;
             }
-            // Not ASCII, a character to remove, or a word too long for the buffer: the general path takes the stretch
-            // up to the next boundary.
-            int next = text[end..].IndexOfAny(_asciiBoundaries);
-            int stretchEnd = next < 0 ? text.Length : end + next;
-            if (!SplitGeneral(text[i..stretchEnd], ref sink)) return;
-            i = stretchEnd;
+            if (length > 0 && !sink.Word(word[..length])) return;
+            i = end + 1;
+            if (AsciiKinds[c] == CharKind.Whitespace) continue;
+            if (_specialTokenStarts.Contains(c) && MatchSpecialToken(text[end..]) is { Token: not null } special)
+            {
+                if (!sink.SpecialToken(special.Id)) return;
+                i = end + special.Token.Length;
+            }
+            else if (!sink.Word(text.Slice(end, 1))) return; // ASCII punctuation has no case
         }
     }
 
