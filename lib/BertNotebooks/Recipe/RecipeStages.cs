@@ -61,17 +61,44 @@ public static class RecipeStages
 
     /// <summary>
     /// Trains and saves the best model for 05 and 06. With <paramref name="resume"/>, a run stopped earlier (Ctrl+C, a crash)
-    /// continues from its latest checkpoint; without it, earlier checkpoints of this run are discarded.
+    /// continues from its latest checkpoint, but only if its checkpoints were made with the same settings and data split
+    /// (<see cref="RunFingerprint"/>); otherwise it starts over and says why in one line. Without
+    /// <paramref name="resume"/>, earlier checkpoints of this run are discarded.
     /// </summary>
     public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default)
     {
-        bool hasCheckpoint = Directory.Exists(run.CheckpointsDir) && Directory.EnumerateDirectories(run.CheckpointsDir, "checkpoint-*").Any();
-        if (hasCheckpoint && !resume) Directory.Delete(run.CheckpointsDir, recursive: true);
-        var result = trainer.Train(hasCheckpoint && resume ? "latest" : null, cancel);
+        var resumeFrom = ResumeDecision(run, resume, out var reason);
+        if (reason is not null) Console.WriteLine(reason);
+        if (resumeFrom is null)
+        {
+            if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
+            Directory.CreateDirectory(run.CheckpointsDir);
+            RunFingerprint.Of(run).Save(run.CheckpointsDir);
+        }
+        var result = trainer.Train(resumeFrom, cancel);
         if (result.Cancelled) return result;
         trainer.SaveModel(run.BestModelDir);
         result.State.Save(run.TrainerStatePath);
         return result;
+    }
+
+    /// <summary>"latest" where the run can continue from its checkpoints, else null, with a line saying why it starts over.</summary>
+    static string? ResumeDecision(RunSettings run, bool resume, out string? reason)
+    {
+        reason = null;
+        bool hasCheckpoint = Directory.Exists(run.CheckpointsDir) && Directory.EnumerateDirectories(run.CheckpointsDir, "checkpoint-*").Any();
+        if (!hasCheckpoint) return null;
+        if (!resume)
+        {
+            reason = $"Starting over: resume is off, so the checkpoints in {run.CheckpointsDir} are discarded.";
+            return null;
+        }
+        var saved = RunFingerprint.Load(run.CheckpointsDir);
+        var changes = saved is null ? ["no record of the settings they were made with"] : RunFingerprint.Of(run).ChangesSince(saved);
+        if (changes.Count == 0) return "latest";
+        reason = $"Starting over: the checkpoints in {run.CheckpointsDir} were made with other settings ({string.Join(", ", changes)}). "
+            + "Set runName to keep both runs.";
+        return null;
     }
 
     /// <summary>The trainer_state.json that 04-training saved for this run.</summary>

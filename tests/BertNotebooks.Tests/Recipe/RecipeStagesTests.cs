@@ -1,5 +1,6 @@
 using BertNotebooks.Inference;
 using BertNotebooks.Recipe;
+using BertNotebooks.Training;
 
 namespace BertNotebooks.Tests.Recipe;
 
@@ -52,6 +53,72 @@ public sealed class RecipeStagesTests : IDisposable
         Assert.Equal(evaluation.Report.Accuracy, RecipeStages.LoadMetricsSummary(run)["accuracy"]);
         using var predictor = Predictor.Load(run.BestModelDir, "cpu", run.MaxLength);
         Assert.Contains(predictor.Predict("the goalkeeper saved a penalty").LabelName, splits.ClassNames);
+    }
+
+    RunSettings TinyRun() => RunSettings.For("smoke") with
+    {
+        Dataset = SportsAndComputersCsv(), Model = TinyModelFolder(), RunName = _temp.File("run"),
+        MaxSteps = 4, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 1, Device = "cpu",
+    };
+
+    /// <summary>A run stopped after step 2: its checkpoint-2 stays, the later one and the best model go.</summary>
+    static void StopAfterStepTwo(RunSettings run)
+    {
+        Directory.Delete(Path.Combine(run.CheckpointsDir, "checkpoint-4"), recursive: true);
+        Directory.Delete(run.BestModelDir, recursive: true);
+    }
+
+    static double[] Losses(TrainResult result) => [.. result.State.LogHistory.Where(e => e.ContainsKey("loss")).Select(e => e["loss"])];
+
+    [FixtureFact("tiny-bert")]
+    public void An_unchanged_run_resumes_from_its_checkpoint_exactly()
+    {
+        var run = TinyRun();
+        var splits = RecipeStages.PrepareData(run);
+        var uninterrupted = RecipeStages.Train(run, RecipeStages.CreateTrainer(run, splits));
+        StopAfterStepTwo(run);
+
+        var resumed = RecipeStages.Train(run, RecipeStages.CreateTrainer(run, splits));
+
+        Assert.Equal(4, resumed.GlobalStep);
+        Assert.Equal(Losses(uninterrupted), Losses(resumed)); // steps 1-2 from the checkpoint's log, 3-4 trained again, bit for bit
+        Assert.True(File.Exists(Path.Combine(run.BestModelDir, "model.safetensors")));
+    }
+
+    [FixtureFact("tiny-bert")]
+    public void A_changed_learning_rate_starts_over_instead_of_reloading_the_old_run()
+    {
+        var run = TinyRun();
+        var splits = RecipeStages.PrepareData(run);
+        RecipeStages.Train(run, RecipeStages.CreateTrainer(run, splits));
+        var changed = run with { LearningRate = 1e-2 };
+
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        TrainResult again;
+        try { again = RecipeStages.Train(changed, RecipeStages.CreateTrainer(changed, splits)); }
+        finally { Console.SetOut(original); }
+
+        Assert.Contains("Starting over", output.ToString());
+        Assert.Contains("LearningRate 0.001 → 0.01", output.ToString());
+        var loggedRates = again.State.LogHistory.Where(e => e.ContainsKey("learning_rate")).Select(e => e["learning_rate"]).ToList();
+        Assert.Equal(4, loggedRates.Count); // all four steps trained again, not zero
+        Assert.Equal(1e-2, loggedRates.Max(), 12); // with the new rate (warm-up 1, then linear decay)
+        Assert.Equal("0.01", RunFingerprint.Load(run.CheckpointsDir)!.Values["LearningRate"]);
+    }
+
+    [Fact]
+    public void The_fingerprint_names_each_changed_setting_and_ignores_where_the_run_runs()
+    {
+        var run = RunSettings.For("quick") with { RunName = _temp.File("fp") };
+        var saved = RunFingerprint.Of(run);
+
+        Assert.Empty(RunFingerprint.Of(run with { Device = "cuda", Profile = "other" }).ChangesSince(saved));
+        Assert.Equal(["LearningRate 0.0002 → 0.001", "MaxLength 128 → 256"],
+            RunFingerprint.Of(run with { LearningRate = 1e-3, MaxLength = 256 }).ChangesSince(saved));
+        _temp.File("fp/split.json", "{}");
+        Assert.Equal(["the data split"], RunFingerprint.Of(run).ChangesSince(saved));
     }
 
     [Fact]
