@@ -61,10 +61,12 @@ public static class RecipeStages
 
     /// <summary>
     /// Trains and saves the best model for 05 and 06. With <paramref name="resume"/>, a run stopped earlier (Ctrl+C, a crash)
-    /// continues from its latest checkpoint; without it, earlier checkpoints of this run are discarded.
+    /// continues from its latest checkpoint; without it, earlier checkpoints of this run are discarded. Without a
+    /// <paramref name="cancel"/> token, the one a notebook runner set (<see cref="Interruption"/>) stops it.
     /// </summary>
     public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default)
     {
+        if (!cancel.CanBeCanceled) cancel = Interruption.Token;
         bool hasCheckpoint = Directory.Exists(run.CheckpointsDir) && Directory.EnumerateDirectories(run.CheckpointsDir, "checkpoint-*").Any();
         if (hasCheckpoint && !resume) Directory.Delete(run.CheckpointsDir, recursive: true);
         var result = trainer.Train(hasCheckpoint && resume ? "latest" : null, cancel);

@@ -37,7 +37,7 @@ public sealed record RunSettings
     /// <summary>The run folder: a name under data/runs (the profile's, by default) or an absolute path.</summary>
     public string? RunName { get; init; }
 
-    public static readonly IReadOnlyList<string> Profiles = ["smoke", "quick", "full"];
+    public static IReadOnlyList<string> Profiles => ProfileNames.All;
 
     /// <summary>
     /// smoke: a tiny subset for tests (all six notebooks in about two minutes). quick: the README's main job, MiniLM on a
