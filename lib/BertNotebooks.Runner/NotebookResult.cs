@@ -29,7 +29,8 @@ public sealed record NotebookResult(
 /// <summary>What the runner reports per cell, for a console or a test log; <see cref="CellStage.Output"/> carries one line the cell showed.</summary>
 public sealed record CellProgress(string Notebook, int CellNumber, int CellCount, CellStage Stage, TimeSpan Elapsed, string? Error = null, string? Text = null);
 
-public enum CellStage { Started, Succeeded, Failed, Output }
+/// <summary>Stopped: by Ctrl+C or the cell time limit, not by an error of its own.</summary>
+public enum CellStage { Started, Succeeded, Failed, Stopped, Output }
 
 /// <summary>
 /// Where the runner writes, which parameters it injects into every notebook, and how it watches cells: live output

@@ -142,7 +142,8 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
                 var failure = stopped ?? (error is null ? null : new CellFailure(i + 1, error));
                 if (failure is not null)
                 {
-                    progress?.Report(new CellProgress(name, i + 1, count, CellStage.Failed, clock.Elapsed, failure.Error));
+                    var stage = failure.Reason == StopReason.CellFailed ? CellStage.Failed : CellStage.Stopped;
+                    progress?.Report(new CellProgress(name, i + 1, count, stage, clock.Elapsed, failure.Error));
                     return (executionCount, failure);
                 }
                 progress?.Report(new CellProgress(name, i + 1, count, CellStage.Succeeded, clock.Elapsed));

@@ -31,21 +31,13 @@ public static class RunnerCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var parametersFile = CommandLineHost.Typed<string?>("--parameters-file", "A JSON object of parameters, as papermill's -f; -p wins", "-f");
-        var profile = CommandLineHost.Typed<string?>("--profile", $"The same as -p profile=NAME ({string.Join(", ", ProfileNames.All)}); wins over -p");
-        profile.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } value && !ProfileNames.All.Contains(value))
-                result.AddError($"--profile '{value}' is not a profile; use {string.Join(", ", ProfileNames.All)}" +
-                    (Spelling.Closest(value, ProfileNames.All) is { } closest ? $" (did you mean '{closest}'?)." : "."));
-        });
+        var profile = CommandLineHost.Typed<string?>("--profile", $"The same as -p profile=NAME ({string.Join(", ", ProfileNames.All)}); wins over -p")
+            .Check(value => CommandLineHost.OneOf("--profile", "a profile", value, ProfileNames.All));
         var html = new Option<bool>("--html") { Description = "Also write a self-contained HTML page per notebook (charts render offline)" };
         var outputDir = CommandLineHost.Defaulted("--output", "Where executed notebooks go", Path.Combine(root, "artifacts", "notebooks"));
         var notebooksDir = CommandLineHost.Defaulted("--notebooks", "The notebooks folder", Path.Combine(root, "notebooks"));
-        var cellTimeout = CommandLineHost.Typed<double?>("--cell-timeout", "Stop a cell that runs longer than this many seconds (it saves what it can), exit 1");
-        cellTimeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is <= 0) result.AddError("--cell-timeout must be a positive number of seconds.");
-        });
+        var cellTimeout = CommandLineHost.Typed<double?>("--cell-timeout", "Stop a cell that runs longer than this many seconds (it saves what it can), exit 1")
+            .Check(seconds => seconds is <= 0 ? "--cell-timeout must be a positive number of seconds." : null);
         var logOutput = CommandLineHost.Defaulted("--log-output", "Stream what each cell prints and displays while it runs (false: only cell ends)", true);
 
         var command = CommandLineHost.Root("bertnb-run: executes the notebooks in this process and saves them with their outputs.", []);

@@ -12,35 +12,41 @@ namespace BertNotebooks.Cli.Commands;
 /// CLI, the notebooks and the runner's <c>-p</c> share one set of names and one set of defaults: the profile's.
 /// A property added to RunSettings is an option here without further code.
 /// </summary>
-sealed class RunSettingsOptions
+public sealed class RunSettingsOptions
 {
     /// <summary>Shorter spellings that earlier versions of the CLI documented.</summary>
     static readonly Dictionary<string, string[]> Aliases = new() { [nameof(RunSettings.Dataset)] = ["--data"], [nameof(RunSettings.LearningRate)] = ["--lr"] };
 
-    readonly List<(PropertyInfo Property, Option Option)> _bound = [];
+    readonly List<(PropertyInfo Property, Option Option, Func<ParseResult, object?> Value)> _bound = [];
 
-    public Option<string> Profile { get; } = new("--profile")
-    {
-        Description = $"The starting settings: {string.Join(", ", RunSettings.Profiles)}",
-        DefaultValueFactory = _ => "full",
-    };
+    public Option<string> Profile { get; } = CommandLineHost.Defaulted("--profile", "The starting settings", "full")
+        .Check(value => CommandLineHost.OneOf("--profile", "a profile", value, RunSettings.Profiles));
 
     public RunSettingsOptions()
     {
-        Profile.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (!RunSettings.Profiles.Contains(value))
-                result.AddError($"--profile '{value}' is not a profile; use {string.Join(", ", RunSettings.Profiles)}" +
-                    (Spelling.Closest(value, RunSettings.Profiles) is { } closest ? $" (did you mean '{closest}'?)." : "."));
-        });
-        var typed = typeof(CommandLineHost).GetMethod(nameof(CommandLineHost.Typed))!;
         foreach (var property in typeof(RunSettings).GetProperties().Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.Profile)))
         {
-            var aliases = Aliases.GetValueOrDefault(property.Name, []);
-            var option = (Option)typed.MakeGenericMethod(property.PropertyType).Invoke(null, [OptionName(property.Name), Describe(property), aliases])!;
-            _bound.Add((property, option));
+            var (name, description, aliases) = (OptionName(property.Name), Describe(property), Aliases.GetValueOrDefault(property.Name, []));
+            var (option, value) = Nullable.GetUnderlyingType(property.PropertyType) is null
+                ? ((Option, Func<ParseResult, object?>))typeof(RunSettingsOptions).GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(property.PropertyType).Invoke(null, [name, description, aliases])!
+                : NullableOption(property.PropertyType, name, description, aliases);
+            _bound.Add((property, option, value));
         }
+    }
+
+    static (Option, Func<ParseResult, object?>) Typed<T>(string name, string description, string[] aliases)
+    {
+        var option = CommandLineHost.Typed<T>(name, description, aliases);
+        return (option, result => result.GetValue(option));
+    }
+
+    /// <summary>A nullable setting (MaxTrainDocs) takes "none" for null: read as text, checked and converted here.</summary>
+    static (Option, Func<ParseResult, object?>) NullableOption(Type type, string name, string description, string[] aliases)
+    {
+        var option = CommandLineHost.Typed<string>(name, description + " (none: no limit)", aliases)
+            .Check(text => TypedValue.TryParse(type, text, out _) ? null : $"{name} expects {TypedValue.Describe(type)}, not '{text}'.");
+        return (option, result => TypedValue.TryParse(type, result.GetValue(option)!, out var value) ? value : null);
     }
 
     public IEnumerable<Option> All => _bound.Select(b => b.Option).Prepend(Profile);
@@ -49,9 +55,9 @@ sealed class RunSettingsOptions
     public RunSettings Bind(ParseResult result)
     {
         var run = RunSettings.For(result.GetValue(Profile)!) with { };
-        foreach (var (property, option) in _bound)
-            if (result.GetResult(option) is OptionResult { Implicit: false } given)
-                property.SetValue(run, given.GetValueOrDefault<object?>());
+        foreach (var (property, option, value) in _bound)
+            if (result.GetResult(option) is OptionResult { Implicit: false })
+                property.SetValue(run, value(result));
         return run;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
+using BertNotebooks.IO;
 using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Cli.Commands;
@@ -29,7 +30,8 @@ public sealed class TrainCommand : ICliCommand
     {
         var run = _settings.Bind(parsed);
         if (run.RunName is null) run = run with { RunName = $"cli-{run.Profile}" }; // apart from the notebooks' runs of the same profile
-        var log = new Progress<string>(Console.Error.WriteLine);
+        var log = new StandardErrorLines();
+        using var runLock = RunFolderLock.Acquire(run.RunDir, log); // before the data stage rewrites split.json
         var loadOptions = new DatasetLoadOptions
         {
             Newsgroups = parsed.GetValue(_archive) is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
@@ -43,7 +45,7 @@ public sealed class TrainCommand : ICliCommand
         trainer.OnLog += console.Log;
         Console.Error.WriteLine($"training on {trainer.Device}: {trainer.MaxSteps} steps ({trainer.StepsPerEpoch} per epoch), warmup {trainer.WarmupSteps}");
 
-        var result = RecipeStages.Train(run, trainer, resume: !parsed.GetValue(_fresh), cancel);
+        var result = RecipeStages.Train(run, trainer, resume: !parsed.GetValue(_fresh), cancel, log);
         if (result.Cancelled)
         {
             Console.WriteLine($"Stopped at step {result.GlobalStep}; checkpoint {result.LastCheckpoint}. Run the same command again to continue.");
@@ -57,4 +59,10 @@ public sealed class TrainCommand : ICliCommand
         Console.WriteLine($"best model: {run.BestModelDir} (from {result.BestModelCheckpoint ?? "the last step"}); metrics: {run.MetricsPath}");
         return CommandLineHost.Success;
     }
+}
+
+/// <summary>Lines to stderr at once and in order (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+sealed class StandardErrorLines : IProgress<string>
+{
+    public void Report(string line) => Console.Error.WriteLine(line);
 }

@@ -35,12 +35,34 @@ public static class CommandLineHost
             option.CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-                if (TypedValue.TryParse(typeof(T), text, out var value)) return (T)value!;
-                result.AddError($"{name} expects {TypedValue.Describe(typeof(T))}, not '{text}'.");
+                // A parser cannot hand System.CommandLine a null, so "none" is no value here: leaving the option out is.
+                if (TypedValue.TryParse(typeof(T), text, out var value) && value is not null) return (T)value;
+                result.AddError($"{name} expects {TypedValue.Describe(Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T))}, not '{text}'.");
                 return default!;
             };
         return option;
     }
+
+    /// <summary>
+    /// Adds a rule to a <see cref="Typed{T}"/> option: <paramref name="problem"/> returns the message for a value that parses
+    /// but is not allowed, or null. (A validator would see a value that failed to parse, and throw.)
+    /// </summary>
+    public static Option<T> Check<T>(this Option<T> option, Func<T, string?> problem)
+    {
+        var parse = option.CustomParser ?? throw new InvalidOperationException($"{option.Name} has no parser to check after; make it with Typed.");
+        option.CustomParser = result =>
+        {
+            var value = parse(result);
+            if (!result.Errors.Any() && problem(value!) is { } message) result.AddError(message);
+            return value;
+        };
+        return option;
+    }
+
+    /// <summary>"--profile 'quik' is not a profile; use smoke, quick, full (did you mean 'quick'?)." for a value not among <paramref name="allowed"/>.</summary>
+    public static string? OneOf(string option, string what, string? value, IReadOnlyList<string> allowed) =>
+        value is null || allowed.Contains(value) ? null
+            : $"{option} '{value}' is not {what}; use {string.Join(", ", allowed)}{DidYouMean(value, allowed)}.";
 
     /// <summary>A <see cref="Typed{T}"/> option with a default value, shown in the help.</summary>
     public static Option<T> Defaulted<T>(string name, string description, T defaultValue)
@@ -56,7 +78,7 @@ public static class CommandLineHost
     {
         var parsed = root.Parse(args);
         var verbose = parsed.GetValue(Verbose);
-        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
+        if ((parsed.Errors.Count > 0 || UnknownOption(parsed) is not null) && parsed.Action is not { ClearsParseErrors: true })
         {
             error.WriteLine($"error: {DescribeUsageError(parsed, program)}");
             return UsageError;
@@ -79,7 +101,7 @@ public static class CommandLineHost
         var commandResult = parsed.CommandResult;
         var usage = string.Join(" ", CommandChain(commandResult).Select(c => c is RootCommand ? program : c.Name));
         var listed = $"'{usage} --help' lists {(commandResult.Command.Subcommands.Count > 0 && commandResult.Command is RootCommand ? "the commands" : "the options")}.";
-        if (parsed.UnmatchedTokens.FirstOrDefault() is { } token)
+        if ((UnknownOption(parsed) ?? parsed.UnmatchedTokens.FirstOrDefault()) is { } token)
         {
             if (token.StartsWith('-'))
             {
@@ -94,6 +116,14 @@ public static class CommandLineHost
         var message = parsed.Errors[0].Message.ReplaceLineEndings(" ").Replace("\t", "");
         return $"{message} {listed}";
     }
+
+    /// <summary>
+    /// A token that looks like an option but matched none: unmatched, or taken as a positional argument (a command that
+    /// takes file names would otherwise read "--outptu" as one). Negative numbers are values, not options.
+    /// </summary>
+    static string? UnknownOption(ParseResult parsed) =>
+        parsed.UnmatchedTokens.Concat(parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens.Select(t => t.Value)))
+            .FirstOrDefault(t => t.Length > 1 && t.StartsWith('-') && !double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     static string DidYouMean(string typed, IEnumerable<string> candidates) =>
         Spelling.Closest(typed, candidates) is { } closest ? $" (did you mean '{closest}'?)" : "";

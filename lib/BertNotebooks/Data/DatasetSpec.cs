@@ -36,6 +36,16 @@ public sealed record DatasetSpec
     /// <summary>20 Newsgroups only: which messages are split (All, the tutorial's way, or the bydate Train half).</summary>
     public NewsgroupsSubset Subset { get; init; } = NewsgroupsSubset.All;
 
+    /// <summary>
+    /// "Set LabelColumn to one of them: ..." with where a user sets it: the spec's <c>?label=</c> key, which the CLI's
+    /// <c>--dataset</c>, the notebooks' <c>dataset</c> parameter and the runner's <c>-p dataset=</c> all take.
+    /// </summary>
+    internal static string HowToSetColumn(string option)
+    {
+        var key = option.Replace("Column", "", StringComparison.Ordinal).ToLowerInvariant(); // TextColumn → text
+        return $"Set {option} to one of them: add ?{key}=NAME to the dataset (bertnb train --dataset 'FILE?{key}=NAME', bertnb-run -p dataset='FILE?{key}=NAME').";
+    }
+
     public static DatasetSpec Newsgroups20(IReadOnlyList<string>? categories = null) => new() { Format = DatasetFormat.Newsgroups, Categories = categories };
 
     public static DatasetSpec Csv(string path, string textColumn = "text", string labelColumn = "label", string? pairColumn = null,

@@ -1,6 +1,7 @@
 using BertNotebooks.Data;
 using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
+using BertNotebooks.IO;
 using BertNotebooks.Modeling;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tokenization;
@@ -26,7 +27,11 @@ public static class RecipeStages
     public static DatasetSplits LoadData(RunSettings run, DatasetLoadOptions? options = null)
     {
         options ??= new DatasetLoadOptions();
-        options = options with { Split = options.Split with { Seed = run.Seed, ValidationFraction = run.ValidationFraction } };
+        options = options with
+        {
+            Split = options.Split with { Seed = run.Seed, ValidationFraction = run.ValidationFraction },
+            SkipBadRows = options.SkipBadRows || run.SkipBadRows,
+        };
         var all = DatasetSpec.Parse(run.Dataset).Load(options);
         return new DatasetSplits(
             DatasetPreparation.Subset(all.Train, run.MaxTrainDocs, run.Seed),
@@ -49,6 +54,7 @@ public static class RecipeStages
         var pretrained = PretrainedFolder(run, progress);
         var encoder = BertTextEncoder.FromFolder(pretrained);
         var args = run.ToTrainingArguments() with { MaxLength = Math.Min(run.MaxLength, encoder.MaxLengthLimit) };
+        if (args.MaxLength != run.MaxLength) (progress ?? ConsoleLines).Report($"max length {run.MaxLength} → {args.MaxLength}, the model's limit");
         Reproducibility.SetSeed(run.Seed); // the new classifier head's initialisation
         var (model, report) = BertForSequenceClassification.FromPretrained(pretrained, splits.ClassNames);
         progress?.Report(report.ToString());
@@ -62,18 +68,55 @@ public static class RecipeStages
     /// <summary>
     /// Trains and saves the best model for 05 and 06. With <paramref name="resume"/>, a run stopped earlier (Ctrl+C, a crash)
     /// continues from its latest checkpoint; without it, earlier checkpoints of this run are discarded. Without a
-    /// <paramref name="cancel"/> token, the one a notebook runner set (<see cref="Interruption"/>) stops it.
+    /// <paramref name="cancel"/> token, the one a notebook runner set (<see cref="Interruption"/>) stops it. The run folder
+    /// is locked meanwhile (<see cref="RunFolderLock"/>); what it finds there (a resume, a killed save's leftovers) is told to
+    /// <paramref name="log"/>, by default the console (a notebook shows it under the cell).
     /// </summary>
-    public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default)
+    public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default, IProgress<string>? log = null)
     {
         if (!cancel.CanBeCanceled) cancel = Interruption.Token;
-        bool hasCheckpoint = Directory.Exists(run.CheckpointsDir) && Directory.EnumerateDirectories(run.CheckpointsDir, "checkpoint-*").Any();
-        if (hasCheckpoint && !resume) Directory.Delete(run.CheckpointsDir, recursive: true);
-        var result = trainer.Train(hasCheckpoint && resume ? "latest" : null, cancel);
+        log ??= ConsoleLines;
+        using var runLock = RunFolderLock.Acquire(run.RunDir, log);
+        RemoveUnfinishedSaves(run, log);
+        var checkpoints = CheckpointFolders.List(run.CheckpointsDir);
+        if (checkpoints.Count > 0 && !resume) Directory.Delete(run.CheckpointsDir, recursive: true);
+        if (checkpoints.Count > 0 && resume)
+        {
+            var latest = checkpoints[^1];
+            var saved = TrainerState.Load(Path.Combine(latest, "trainer_state.json"));
+            if (saved.MaxSteps != trainer.MaxSteps)
+                throw new ArgumentException($"{latest} was saved by a run of {saved.MaxSteps} steps, but these settings make {trainer.MaxSteps}. " +
+                    $"Resume with the same epochs, batch size and data, or start over: {StartOver}.");
+            log.Report($"resuming from {Path.GetFileName(latest)} (step {saved.GlobalStep} of {saved.MaxSteps})");
+        }
+        var result = trainer.Train(checkpoints.Count > 0 && resume ? "latest" : null, cancel);
         if (result.Cancelled) return result;
         trainer.SaveModel(run.BestModelDir);
         result.State.Save(run.TrainerStatePath);
         return result;
+    }
+
+    /// <summary>How a user discards a run's checkpoints, from the CLI, a notebook or the runner.</summary>
+    public const string StartOver = "bertnb train --fresh, or resume = false in 04-training (bertnb-run -p resume=false)";
+
+    /// <summary>A save killed half-way (kill -9, power loss) leaves its temp folder (AtomicFile's *.tmp); nothing else removes it.</summary>
+    static void RemoveUnfinishedSaves(RunSettings run, IProgress<string> log)
+    {
+        foreach (var folder in new[] { run.RunDir, run.CheckpointsDir }.Where(Directory.Exists))
+            foreach (var temp in Directory.EnumerateFileSystemEntries(folder, "*.tmp").ToList())
+            {
+                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+                else File.Delete(temp);
+                log.Report($"removed {Path.GetFileName(temp)}, an unfinished save left by a run that was killed");
+            }
+    }
+
+    /// <summary>Lines to standard output, at once and in order (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+    static readonly IProgress<string> ConsoleLines = new LineWriter();
+
+    sealed class LineWriter : IProgress<string>
+    {
+        public void Report(string line) => Console.WriteLine(line);
     }
 
     /// <summary>The trainer_state.json that 04-training saved for this run.</summary>

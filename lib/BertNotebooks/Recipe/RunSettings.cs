@@ -34,6 +34,8 @@ public sealed record RunSettings
     /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
+    /// <summary>Leave out own-data rows that cannot be read (listed in the split's Skipped) instead of stopping at the first.</summary>
+    public bool SkipBadRows { get; init; }
     /// <summary>The run folder: a name under data/runs (the profile's, by default) or an absolute path.</summary>
     public string? RunName { get; init; }
 
