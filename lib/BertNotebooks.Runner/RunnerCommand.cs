@@ -53,6 +53,9 @@ public static class RunnerCommand
                 CellTimeout = parsed.GetValue(cellTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogOutput = parsed.GetValue(logOutput),
             };
+            // Notebooks run in their own folder; a relative dataset path the user typed starts where they stand (BertPaths.WorkingDir).
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR")))
+                Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());
             try
             {
                 return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options, parsed.GetValue(profile), output, error, cancellation);

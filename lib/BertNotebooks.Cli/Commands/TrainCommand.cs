@@ -37,7 +37,7 @@ public sealed class TrainCommand : ICliCommand
             Newsgroups = parsed.GetValue(_archive) is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
         };
 
-        var splits = RecipeStages.PrepareData(run, loadOptions);
+        var splits = RecipeStages.PrepareData(run, loadOptions, log);
         Console.Error.WriteLine($"data: {splits.Train.Count} training and {splits.Validation.Count} validation texts, {splits.NumLabels} classes -> {run.RunDir}");
         var trainer = RecipeStages.CreateTrainer(run, splits, log);
         var console = new TrainingConsole();

@@ -152,10 +152,11 @@ public sealed record DatasetSpec
             _ => PairColumn is null ? new FolderPerClassReader() : throw new ArgumentException("Folder datasets hold single texts; PairColumn must be null."),
         };
         var problems = new RowProblems(options.SkipBadRows);
-        var trainPath = Path ?? throw new ArgumentException($"A {Format} dataset needs a Path.");
+        // Relative paths start where the user stands (BertPaths.WorkingDir), also when a runner runs the notebook elsewhere.
+        var trainPath = BertPaths.UserPath(Path ?? throw new ArgumentException($"A {Format} dataset needs a Path."));
         var train = reader.Read(trainPath, problems);
-        var validation = ValidationPath is null ? null : reader.Read(ValidationPath, problems);
-        var test = TestPath is null ? null : reader.Read(TestPath, problems);
+        var validation = ValidationPath is null ? null : reader.Read(BertPaths.UserPath(ValidationPath), problems);
+        var test = TestPath is null ? null : reader.Read(BertPaths.UserPath(TestPath), problems);
         return LabelledDatasetBuilder.Build(trainPath, train, validation, test, options.Split, problems);
     }
 
@@ -168,7 +169,7 @@ public sealed record DatasetSpec
 
     static DatasetFormat FormatOf(string path, string spec)
     {
-        if (Directory.Exists(path)) return DatasetFormat.Folder;
+        if (Directory.Exists(BertPaths.UserPath(path))) return DatasetFormat.Folder;
         return System.IO.Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".csv" => DatasetFormat.Csv,

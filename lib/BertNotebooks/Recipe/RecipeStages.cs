@@ -15,12 +15,28 @@ namespace BertNotebooks.Recipe;
 /// </summary>
 public static class RecipeStages
 {
-    /// <summary>01-data: load and clean the dataset, split it, keep the profile's subset, and save split.json.</summary>
-    public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null)
+    /// <summary>
+    /// 01-data: load and clean the dataset, split it, keep the profile's subset, and save split.json. Classes that differ
+    /// from the split this run folder held before are told to <paramref name="log"/> (by default the console): the run's
+    /// checkpoints were trained on the old ones.
+    /// </summary>
+    public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null, IProgress<string>? log = null)
     {
         var splits = LoadData(run, options);
+        if (File.Exists(run.SplitPath) && ClassChange(DatasetSplits.Load(run.SplitPath).ClassNames, splits.ClassNames) is { } change)
+            (log ?? ConsoleLines).Report($"the classes differ from this run folder's previous data: {change}. " +
+                $"Its checkpoints belong to the old classes; train with --fresh / resume = false, or use another run name.");
         splits.Save(run.SplitPath);
         return splits;
+    }
+
+    /// <summary>"missing 'x'; new 'y'", or null when both have the same classes.</summary>
+    static string? ClassChange(IReadOnlyList<string> before, IReadOnlyList<string> now)
+    {
+        var missing = before.Except(now).Select(c => $"'{c}'").ToList();
+        var added = now.Except(before).Select(c => $"'{c}'").ToList();
+        var parts = new[] { missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null, added.Count > 0 ? $"new {string.Join(", ", added)}" : null };
+        return missing.Count + added.Count == 0 ? null : string.Join("; ", parts.OfType<string>());
     }
 
     /// <summary>The run's dataset loaded, cleaned, split and cut to the profile's subset, without saving it (for benchmarks).</summary>
