@@ -4,9 +4,11 @@
 # containers cannot run, so there it installs Google Chrome from Google's apt repository instead.
 # Run as root (CI, a dev container). Does nothing when a browser is already on PATH.
 set -euo pipefail
-for browser in chromium chromium-browser google-chrome google-chrome-stable; do
-  if command -v "$browser" > /dev/null 2>&1 && ! [ -L "$(command -v "$browser")" -a "$(readlink -f "$(command -v "$browser")")" = /usr/bin/snap ]; then
-    echo "browser: $(command -v "$browser")"; exit 0
+# Not chromium-browser (Ubuntu's snap stub), nor anything under /snap (snaps do not run in containers).
+for browser in chromium google-chrome google-chrome-stable; do
+  path="$(command -v "$browser" 2> /dev/null || true)"
+  if [ -n "$path" ] && [[ "$(readlink -f "$path")" != /snap/* ]]; then
+    echo "browser: $path"; exit 0
   fi
 done
 
