@@ -1,3 +1,4 @@
+using BertNotebooks.Checkpoints;
 using BertNotebooks.Data;
 using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
@@ -108,6 +109,7 @@ public static class RecipeStages
         var result = trainer.Train(checkpoints.Count > 0 && resume ? "latest" : null, cancel);
         if (result.Cancelled) return result;
         trainer.SaveModel(run.BestModelDir);
+        ModelCard.Write(run.BestModelDir, run, result.State, BertConfig.Load(Path.Combine(run.BestModelDir, CheckpointFiles.Config)).ClassNames);
         result.State.Save(run.TrainerStatePath);
         return result;
     }

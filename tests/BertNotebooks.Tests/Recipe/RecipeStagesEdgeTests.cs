@@ -87,4 +87,21 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         Assert.Contains(log.Lines, l => l.StartsWith("max length 100000 → ", StringComparison.Ordinal) && l.EndsWith(", the model's limit", StringComparison.Ordinal));
         Assert.True(trainer.Args.MaxLength < 100000);
     }
+
+    [FixtureFact("tiny-bert")]
+    public void The_saved_model_has_a_model_card_and_the_files_AutoTokenizer_reads()
+    {
+        var run = TinyRun(maxSteps: 2);
+
+        Train(run, new LineLog());
+
+        var card = File.ReadAllText(Path.Combine(run.BestModelDir, "README.md"));
+        Assert.StartsWith("---\nlicense: other", card.ReplaceLineEndings("\n"));
+        Assert.Contains($"base_model: {run.Model}", card);
+        Assert.Contains("`computer`, `sport`", card);
+        Assert.Contains("| LearningRate | 5E-05 |".Replace("5E-05", run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)), card);
+        Assert.Contains("Best validation accuracy:", card);
+        Assert.All(["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "config.json", "model.safetensors"],
+            file => Assert.True(File.Exists(Path.Combine(run.BestModelDir, file)), file));
+    }
 }
