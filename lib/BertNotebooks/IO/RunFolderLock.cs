@@ -19,7 +19,15 @@ public sealed class RunFolderLock : IDisposable
     /// <summary>Takes the lock of <paramref name="runDir"/>; <paramref name="log"/> hears when a stale lock is taken over.</summary>
     public static RunFolderLock Acquire(string runDir, IProgress<string>? log = null)
     {
-        Directory.CreateDirectory(runDir);
+        try
+        {
+            Directory.CreateDirectory(runDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the run folder {runDir} ({e.Message}). Choose a folder you can write to: " +
+                "a run name (bertnb train --run-name NAME_OR_PATH, bertnb-run -p runName=...) or BERTNB_DATA_DIR for all of data/.", e);
+        }
         var path = Path.Combine(runDir, FileName);
         var me = Environment.ProcessId;
         while (true)

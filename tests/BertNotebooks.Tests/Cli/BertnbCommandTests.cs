@@ -121,6 +121,8 @@ public sealed class BertnbCommandTests : IDisposable
         var (code, _, error) = await Bertnb("train", "--profile", "smoke", "--run-name", Path.Combine(blocker, "run"));
 
         Assert.Equal(1, code);
+        Assert.Contains($"Cannot create the run folder {Path.Combine(blocker, "run")}", error);
+        Assert.Contains("Choose a folder you can write to", error);
         Assert.DoesNotContain("   at ", error);
         Assert.InRange(error.Trim().Split('\n').Length, 1, 2);
     }
