@@ -34,6 +34,8 @@ public static class NotebookKernel
             });
         var composite = new CompositeKernel { csharp };
         composite.DefaultKernelName = csharp.Name;
+        // Each notebook's first cell is `#!import setup.dib`, as in dotnet-interactive.
+        composite.UseImportMagicCommand();
         LoadNuGetExtensions(composite);
         return composite;
     }

@@ -195,7 +195,7 @@ public sealed class RunnerEdgeTests : IDisposable
     [Fact]
     public async Task Ctrl_C_stops_training_saves_a_checkpoint_and_the_partial_notebook_and_exits_130()
     {
-        var library = Path.Combine(NotebookHarness.RepositoryRoot, "lib", "BertNotebooks", "bin", "Debug", "net10.0", "BertNotebooks.dll");
+        var library = Path.Combine(NotebookHarness.RepositoryRoot, "lib", "BertNotebooks", "bin", "notebooks", "BertNotebooks.dll");
         Assert.True(File.Exists(library), $"{library} is missing: building the runner builds it.");
         var runDir = Path.Combine(_harness.Root, "run");
         Notebook("04-train", new SyntheticNotebook()

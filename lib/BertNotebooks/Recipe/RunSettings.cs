@@ -41,6 +41,9 @@ public sealed record RunSettings
 
     public static IReadOnlyList<string> Profiles => ProfileNames.All;
 
+    /// <summary>The notebooks' entry: the profile from their parameter, else the series' one (<see cref="SeriesProfile"/>).</summary>
+    public static RunSettings ForSeries(string? profile) => For(SeriesProfile.Resolve(profile).Profile);
+
     /// <summary>
     /// smoke: a tiny subset for tests (all six notebooks in about two minutes). quick: the README's main job, MiniLM on a
     /// subset, on a laptop CPU in about 15 minutes. full: the tutorial's recipe (all data, max length 512, 3 epochs, eval

@@ -1,16 +1,14 @@
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Modeling;
-using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
-using Microsoft.ML.Tokenizers;
 
 namespace BertNotebooks.Tokenization;
 
 /// <summary>
 /// BERT's WordPiece tokenization, id for id what Hugging Face's <c>BertTokenizerFast</c> gives: HF's normalizer and
-/// pre-tokenizer (<see cref="BertWordSplitter"/>), then Microsoft.ML.Tokenizers' WordPiece on each word, then
-/// [CLS]/[SEP], segment ids and truncation like HF's <c>truncation=True</c> (longest_first for pairs).
+/// pre-tokenizer (<see cref="BertWordSplitter"/>), then HF's WordPiece on each word (<see cref="Tokenization.WordPiece"/>),
+/// then [CLS]/[SEP], segment ids and truncation like HF's <c>truncation=True</c> (longest_first for pairs).
 /// Thread-safe: one instance can encode from many threads.
 /// </summary>
 public sealed class BertTextEncoder
@@ -18,17 +16,13 @@ public sealed class BertTextEncoder
     /// <summary>The longest input BERT's tokenizers accept (HF's model_max_length for BERT).</summary>
     public const int MaxSupportedLength = 512;
 
-    const int MaxCharsPerWord = 100; // HF WordPiece's max_input_chars_per_word, counted in code points
-    const int MaxCachedWords = 1 << 20; // bounds the cache (150 MB at worst) on corpora with endless distinct words
-
-    readonly BertTokenizer _wordPiece;
+    readonly WordPiece _wordPiece;
     readonly BertWordSplitter _splitter;
     readonly string[] _idToToken;
     readonly HashSet<int> _specialIds;
-    // A word's pieces never change and words repeat (Zipf), so caching them makes encoding several times faster.
-    readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _wordCache =
-        new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-    int _cachedWords;
+    // Encode's ids, one list per thread, so that encoding a text allocates only its result. Truncated encodings only:
+    // those never grow it past the max length plus one word's pieces.
+    [ThreadStatic] static List<int>? t_ids;
 
     BertTextEncoder(string vocabPath, bool doLowerCase, int? maxPositionEmbeddings)
     {
@@ -49,18 +43,7 @@ public sealed class BertTextEncoder
         DoLowerCase = doLowerCase;
         MaxLengthLimit = Math.Min(MaxSupportedLength, maxPositionEmbeddings ?? MaxSupportedLength);
         _splitter = new BertWordSplitter(specials, doLowerCase);
-
-        // The vocab goes in as LF lines we already read, so CRLF files (the MiniLM NuGet one) and our ids agree.
-        // Its basic tokenization (and so its LowerCaseBeforeTokenization) is off: BertWordSplitter does HF's instead (see
-        // there why). Its word-length cap is set above ours because it counts UTF-16 units where HF counts code points;
-        // we apply HF's cap before calling it.
-        using var vocab = new MemoryStream(new UTF8Encoding(false).GetBytes(string.Join('\n', tokens) + "\n"));
-        _wordPiece = BertTokenizer.Create(vocab, new BertOptions
-        {
-            ApplyBasicTokenization = false,
-            SplitOnSpecialTokens = false,
-            MaxInputCharsPerWord = 2 * MaxCharsPerWord,
-        });
+        _wordPiece = new WordPiece(tokens, UnknownTokenId);
     }
 
     /// <summary>Reads vocab.txt, tokenizer_config.json's <c>do_lower_case</c> (default true) and config.json's <c>max_position_embeddings</c> from an HF model folder.</summary>
@@ -99,8 +82,12 @@ public sealed class BertTextEncoder
     public TokenizedExample Encode(string text, int? maxLength = MaxSupportedLength, int label = -1)
     {
         if (maxLength is { } max) CheckMaxLength(max, minimum: 2);
-        var ids = WordPieceIds(text, maxLength - 2 ?? int.MaxValue);
-        return new TokenizedExample([ClassificationTokenId, .. ids, SeparatorTokenId], new int[ids.Count + 2], label);
+        var ids = maxLength is null ? new List<int>() : t_ids ??= new List<int>(MaxSupportedLength);
+        FillWordPieceIds(text, ids, maxLength - 2 ?? int.MaxValue);
+        var inputIds = new int[ids.Count + 2];
+        (inputIds[0], inputIds[^1]) = (ClassificationTokenId, SeparatorTokenId);
+        CollectionsMarshal.AsSpan(ids).CopyTo(inputIds.AsSpan(1));
+        return new TokenizedExample(inputIds, new int[inputIds.Length], label);
     }
 
     /// <summary>[CLS] a [SEP] b [SEP] with b in segment 1, truncated 'longest_first' exactly like HF's fast tokenizer.</summary>
@@ -172,37 +159,37 @@ public sealed class BertTextEncoder
             .ToString();
     }
 
-    /// <summary>The first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
-    List<int> WordPieceIds(string text, int maxIds = int.MaxValue)
+    /// <summary>The WordPiece ids of <paramref name="text"/>, like HF's without special tokens or truncation.</summary>
+    List<int> WordPieceIds(string text)
     {
-        var words = new List<WordSpan>();
-        var normalized = _splitter.Split(text, words, maxWords: maxIds);
-        var ids = new List<int>(Math.Min(words.Count + words.Count / 4, maxIds));
-        foreach (var word in words)
-        {
-            if (ids.Count >= maxIds) break;
-            if (word.IsSpecial) ids.Add(word.SpecialTokenId);
-            else ids.AddRange(WordPiece(normalized.AsSpan(word.Start, word.Length)));
-        }
+        var ids = new List<int>(text.Length / 4 + 16); // English runs about 5 characters a token
+        FillWordPieceIds(text, ids);
+        return ids;
+    }
+
+    /// <summary>Fills <paramref name="ids"/> with the first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
+    void FillWordPieceIds(string text, List<int> ids, int maxIds = int.MaxValue)
+    {
+        ids.Clear();
+        var sink = new IdSink(_wordPiece, ids, maxIds);
+        _splitter.Split(text, ref sink);
         if (ids.Count > maxIds) ids.RemoveRange(maxIds, ids.Count - maxIds);
-        return ids;
     }
 
-    int[] WordPiece(ReadOnlySpan<char> word)
+    /// <summary>Each word's WordPiece ids into one list, until it holds <c>maxIds</c>: a word gives at least one id.</summary>
+    readonly struct IdSink(WordPiece wordPiece, List<int> ids, int maxIds) : IWordSink
     {
-        if (_wordCache.TryGetValue(word, out var cached)) return cached;
-        int[] ids = CountCodePoints(word) > MaxCharsPerWord
-            ? [UnknownTokenId]
-            : [.. _wordPiece.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false)];
-        if (Volatile.Read(ref _cachedWords) < MaxCachedWords && _wordCache.TryAdd(word, ids)) Interlocked.Increment(ref _cachedWords);
-        return ids;
-    }
+        public bool Word(ReadOnlySpan<char> word)
+        {
+            wordPiece.Encode(word, ids);
+            return ids.Count < maxIds;
+        }
 
-    static int CountCodePoints(ReadOnlySpan<char> span)
-    {
-        int count = 0;
-        foreach (var _ in span.EnumerateRunes()) count++;
-        return count;
+        public bool SpecialToken(int id)
+        {
+            ids.Add(id);
+            return ids.Count < maxIds;
+        }
     }
 
     /// <summary>

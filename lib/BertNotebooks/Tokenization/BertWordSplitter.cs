@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BertNotebooks.Tokenization;
 
-/// <summary>One word for WordPiece (a range of the normalized text), or a special token found in the raw text.</summary>
-internal readonly record struct WordSpan(int Start, int Length, int SpecialTokenId = -1)
+/// <summary>Where <see cref="BertWordSplitter"/> sends what it finds, in text order; returning false stops the split.</summary>
+internal interface IWordSink
 {
-    public bool IsSpecial => SpecialTokenId >= 0;
+    bool Word(ReadOnlySpan<char> word);
+    bool SpecialToken(int id);
 }
 
 /// <summary>
@@ -16,85 +18,101 @@ internal readonly record struct WordSpan(int Start, int Length, int SpecialToken
 /// accents, lowercase), then <c>BertPreTokenizer</c> (split on whitespace, isolate punctuation).
 /// </summary>
 /// <remarks>
-/// Microsoft.ML.Tokenizers 2.0.1's own basic tokenization differs from HF in ways that change ids on ordinary
-/// 20 Newsgroups text, which is why it is bypassed and only its WordPiece is used:
-/// it deletes \t \n \r (category Cc) instead of turning them into spaces, so "end\nof" becomes one word "endof";
-/// its pre-tokenizer regex <c>\w+|\p{P}</c> drops every symbol ($ + = ^ | ~ &lt; &gt; emoji) and keeps '_' inside words;
-/// it only strips accents when asked (HF strips them whenever it lowercases, unless told otherwise);
-/// it lowercases only category Lu (HF lowercases titlecase letters, Ⓐ, Ⅻ…); it keeps format characters such as U+200B
-/// and U+00AD (HF removes Cc, Cf and Co); it recomposes to NFC at the end (HF keeps NFD, so Hangul stays as jamo);
-/// and it matches special tokens after lowercasing, so "[cls]" becomes [CLS] (HF matches "[CLS]" only, on the raw text).
-/// One difference is left: tokenizers takes Cc/Cf/Co, P* and Mn from the unicode_categories crate's Unicode 9 tables,
-/// .NET from current Unicode, so characters assigned or recategorised since 2016 (none in 20 Newsgroups) may differ.
+/// Speed: ASCII letters, digits, spaces and punctuation, nearly all of 20 Newsgroups, go through one table lookup per
+/// character into a stack buffer, with no string made. A stretch holding anything else (non-ASCII, or a control
+/// character to remove) goes through the general path (a normalized string, then split), from the last ASCII space or
+/// punctuation before it to the next one after it: those are word boundaries, and each is its own NFD starter, so
+/// normalizing the stretch alone gives what normalizing the whole text would.
+/// Why not Microsoft.ML.Tokenizers 2.0.1's basic tokenization: it changes ids on ordinary 20 Newsgroups text. It
+/// deletes \t \n \r instead of turning them into spaces ("end\nof" becomes "endof"); its regex <c>\w+|\p{P}</c> drops
+/// symbols ($ + = ^ | ~ &lt; &gt; emoji) and keeps '_' inside words; it lowercases only category Lu; it keeps U+200B
+/// and U+00AD (HF removes Cc, Cf and Co); it recomposes to NFC (HF keeps NFD, so Hangul stays as jamo); and it matches
+/// special tokens after lowercasing, so "[cls]" becomes [CLS] (HF matches "[CLS]" only, on the raw text).
+/// One difference from HF is left: tokenizers takes Cc/Cf/Co, P* and Mn from the unicode_categories crate's Unicode 9
+/// tables, .NET from current Unicode, so characters assigned or recategorised since 2016 (none in 20 Newsgroups) may differ.
 /// </remarks>
 internal sealed class BertWordSplitter
 {
+    enum CharKind : byte { WordPart, Whitespace, Punctuation, Removed, Cjk }
+
+    // Longer ASCII words (only [UNK] awaits them: WordPiece stops at 100 code points) take the general path.
+    [InlineArray(128)]
+    struct WordBuffer { char _first; } // not stackalloc, which would keep Split out of tiered compilation's profile-guided tier
+
+    // HF's treatment of each ASCII character. Its word parts are exactly the letters and digits, so OR-ing 0x20 lowercases them.
+    static readonly CharKind[] AsciiKinds = [.. Enumerable.Range(0, 128).Select(c => Kind(new Rune(c)))];
+
     readonly (string Token, int Id)[] _specialTokens; // longest first: HF matches leftmost-longest
     readonly SearchValues<char> _specialTokenStarts;
     readonly bool _lowerCase;
+    readonly SearchValues<char> _asciiBoundaries; // ASCII whitespace and punctuation: where a general-path stretch ends
 
     public BertWordSplitter(IReadOnlyDictionary<string, int> specialTokens, bool lowerCase)
     {
         _specialTokens = specialTokens.Select(kv => (kv.Key, kv.Value)).OrderByDescending(t => t.Key.Length).ToArray();
         _specialTokenStarts = SearchValues.Create(_specialTokens.Select(t => t.Token[0]).Distinct().ToArray());
         _lowerCase = lowerCase;
+        _asciiBoundaries = SearchValues.Create([.. Enumerable.Range(0, 128).Where(c => AsciiKinds[c] is CharKind.Whitespace or CharKind.Punctuation).Select(c => (char)c)]);
+        // The fast path looks for special tokens at ASCII punctuation only, and the general path never sees one.
+        if (_specialTokens.FirstOrDefault(t => t.Token[0] >= 128 || AsciiKinds[t.Token[0]] != CharKind.Punctuation).Token is { } odd)
+            throw new ArgumentException($"Special token '{odd}' does not start with ASCII punctuation, as BERT's [CLS], [SEP]… do.", nameof(specialTokens));
     }
 
-    /// <summary>
-    /// Fills <paramref name="words"/> in text order and returns the normalized text that their ranges index. It may stop
-    /// once it has <paramref name="maxWords"/> words: each word gives WordPiece at least one id, so a caller that keeps
-    /// the first n ids needs no more than n words.
-    /// </summary>
-    public string Split(string text, List<WordSpan> words, int maxWords = int.MaxValue)
+    /// <summary>Sends the words of <paramref name="text"/> and its special tokens to <paramref name="sink"/>, until it says stop.</summary>
+    public void Split<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, IWordSink
     {
-        words.Clear();
-        var normalized = new StringBuilder(Math.Min(text.Length, 4 * ChunkChars) + 16);
-        int segmentStart = 0;
-        for (int i = 0; i < text.Length && words.Count < maxWords;)
+        var buffer = new WordBuffer();
+        Span<char> word = buffer;
+        int lowerCaseBit = _lowerCase ? 0x20 : 0;
+        for (int i = 0; i < text.Length;) // i is where a word may start: at 0 or just after a boundary
         {
-            int next = text.AsSpan(i).IndexOfAny(_specialTokenStarts);
-            if (next < 0) break;
-            i += next;
-            if (MatchSpecialToken(text.AsSpan(i)) is { Token: not null } special)
+            int length = ReadLettersAndDigits(text[i..], word, lowerCaseBit);
+            int end = i + length;
+            if (end == text.Length)
             {
-                AppendWords(text.AsSpan(segmentStart, i - segmentStart), normalized, words, maxWords);
-                words.Add(new WordSpan(normalized.Length, 0, special.Id));
-                i += special.Token.Length;
-                segmentStart = i;
+                if (length > 0) sink.Word(word[..length]);
+                return;
             }
-            else i++;
+            char c = text[end];
+            if (c >= 128 || length == word.Length || AsciiKinds[c] is not (CharKind.Whitespace or CharKind.Punctuation))
+            {
+                // Not ASCII, a character to remove, or a word too long for the buffer: the general path takes the
+                // stretch up to the next boundary.
+                int next = text[end..].IndexOfAny(_asciiBoundaries);
+                int stretchEnd = next < 0 ? text.Length : end + next;
+                if (!SplitGeneral(text[i..stretchEnd], ref sink)) return;
+                i = stretchEnd;
+                continue;
+            }
+            if (length > 0 && !sink.Word(word[..length])) return;
+            i = end + 1;
+            if (AsciiKinds[c] == CharKind.Whitespace) continue;
+            if (_specialTokenStarts.Contains(c) && MatchSpecialToken(text[end..]) is { Token: not null } special)
+            {
+                if (!sink.SpecialToken(special.Id)) return;
+                i = end + special.Token.Length;
+            }
+            else if (!sink.Word(text.Slice(end, 1))) return; // ASCII punctuation has no case
         }
-        if (words.Count < maxWords) AppendWords(text.AsSpan(segmentStart), normalized, words, maxWords);
-        return normalized.ToString();
     }
 
-    const int ChunkChars = 4096;
-
-    // Chunks end just after a space or newline: always a word boundary for HF, and NFD never moves a mark across one,
-    // so chunk by chunk gives the same words as the whole text, and a truncating caller need not normalize the rest.
-    void AppendWords(ReadOnlySpan<char> segment, StringBuilder normalized, List<WordSpan> words, int maxWords)
+    /// <summary>Copies the ASCII letters and digits that <paramref name="text"/> starts with into <paramref name="word"/> (lowercased if asked), as many as fit.</summary>
+    static int ReadLettersAndDigits(ReadOnlySpan<char> text, Span<char> word, int lowerCaseBit)
     {
-        while (!segment.IsEmpty && words.Count < maxWords)
+        int length = 0;
+        for (int end = Math.Min(text.Length, word.Length); length < end; length++)
         {
-            int end = segment.Length;
-            if (end > ChunkChars && segment[ChunkChars..].IndexOfAny(' ', '\n') is var boundary and >= 0) end = ChunkChars + boundary + 1;
-            AppendChunkWords(segment[..end], normalized, words);
-            segment = segment[end..];
+            char c = text[length];
+            if (c >= 128 || AsciiKinds[c] != CharKind.WordPart) break;
+            word[length] = (char)(c | lowerCaseBit);
         }
+        return length;
     }
 
-    (string? Token, int Id) MatchSpecialToken(ReadOnlySpan<char> text)
+    /// <summary>The path for any text, special tokens aside: HF's normalizer on the whole of it, then its pre-tokenizer.</summary>
+    internal bool SplitGeneral<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, IWordSink
     {
-        foreach (var (token, id) in _specialTokens)
-            if (text.StartsWith(token, StringComparison.Ordinal)) return (token, id);
-        return default;
-    }
-
-    void AppendChunkWords(ReadOnlySpan<char> chunk, StringBuilder normalized, List<WordSpan> words)
-    {
-        var clean = Normalize(chunk);
-        int offset = normalized.Length;
-        normalized.Append(clean);
+        var clean = Normalize(text);
         int wordStart = -1;
         for (int i = 0; i < clean.Length;)
         {
@@ -102,14 +120,21 @@ internal sealed class BertWordSplitter
             bool space = Rune.IsWhiteSpace(rune), punctuation = !space && IsPunctuation(rune);
             if ((space || punctuation) && wordStart >= 0)
             {
-                words.Add(new WordSpan(offset + wordStart, i - wordStart));
+                if (!sink.Word(clean.AsSpan(wordStart, i - wordStart))) return false;
                 wordStart = -1;
             }
-            if (punctuation) words.Add(new WordSpan(offset + i, width));
-            else if (!space && wordStart < 0) wordStart = i;
+            if (punctuation && !sink.Word(clean.AsSpan(i, width))) return false;
+            if (!space && !punctuation && wordStart < 0) wordStart = i;
             i += width;
         }
-        if (wordStart >= 0) words.Add(new WordSpan(offset + wordStart, clean.Length - wordStart));
+        return wordStart < 0 || sink.Word(clean.AsSpan(wordStart));
+    }
+
+    (string? Token, int Id) MatchSpecialToken(ReadOnlySpan<char> text)
+    {
+        foreach (var (token, id) in _specialTokens)
+            if (text.StartsWith(token, StringComparison.Ordinal)) return (token, id);
+        return default;
     }
 
     /// <summary>HF's BertNormalizer with clean_text and handle_chinese_chars on, and strip_accents following lowercase.</summary>
@@ -122,10 +147,13 @@ internal sealed class BertWordSplitter
             Rune.DecodeFromUtf16(segment[i..], out var rune, out int width);
             var text = segment.Slice(i, width);
             i += width;
-            if (rune.Value is 0 or 0xFFFD || IsControl(rune)) continue;
-            if (IsWhitespace(rune)) cleaned.Append(' ');
-            else if (IsCjk(rune.Value)) cleaned.Append(' ').Append(text).Append(' ');
-            else cleaned.Append(text);
+            switch (Kind(rune))
+            {
+                case CharKind.Removed: break;
+                case CharKind.Whitespace: cleaned.Append(' '); break;
+                case CharKind.Cjk: cleaned.Append(' ').Append(text).Append(' '); break;
+                default: cleaned.Append(text); break;
+            }
         }
         var result = cleaned.ToString();
         if (!_lowerCase) return result;
@@ -146,6 +174,14 @@ internal sealed class BertWordSplitter
         // Per code point, like Rust's char::to_lowercase (no final-sigma rule); İ cannot occur here, NFD split it.
         return result.ToLowerInvariant();
     }
+
+    /// <summary>What HF's normalizer and pre-tokenizer do with a character of the raw text.</summary>
+    static CharKind Kind(Rune r) =>
+        r.Value is 0 or 0xFFFD || IsControl(r) ? CharKind.Removed
+        : IsWhitespace(r) ? CharKind.Whitespace
+        : IsCjk(r.Value) ? CharKind.Cjk
+        : IsPunctuation(r) ? CharKind.Punctuation
+        : CharKind.WordPart;
 
     // tokenizers counts \t \n \r as whitespace, not control; everything else in Cc, Cf or Co is removed.
     static bool IsControl(Rune r) =>

@@ -1,0 +1,83 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using BertNotebooks.Notebooks;
+using BertNotebooks.Recipe;
+using BertNotebooks.Tests.TestSupport;
+
+namespace BertNotebooks.Tests.Notebooks;
+
+public sealed class NotebookSetupTests
+{
+    static string Root => BertPaths.RepositoryRoot ?? throw new InvalidOperationException("Run the tests from the checkout.");
+
+    [Fact]
+    public void A_request_for_any_FSharp_Core_version_is_answered_with_the_loaded_one()
+    {
+        var loaded = typeof(Microsoft.FSharp.Core.Unit).Assembly;
+        var newer = new AssemblyName("FSharp.Core, Version=99.1.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a");
+
+        Assert.Same(loaded, KernelCompatibility.AnswerWithLoaded(newer, AppDomain.CurrentDomain.GetAssemblies()));
+        Assert.Null(KernelCompatibility.AnswerWithLoaded(new AssemblyName("Plotly.NET, Version=6.0.0.0"), AppDomain.CurrentDomain.GetAssemblies()));
+        Assert.Null(KernelCompatibility.AnswerWithLoaded(newer, [typeof(object).Assembly])); // nothing loaded: the runtime's own error stands
+    }
+
+    [Fact]
+    public void Every_notebook_starts_with_the_shared_setup_and_no_library_path_of_its_own()
+    {
+        foreach (var notebook in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb"))
+        {
+            var text = File.ReadAllText(notebook);
+            Assert.Contains("\"#!import setup.dib\"", text);
+            Assert.DoesNotContain("bin/Debug", text);
+            Assert.DoesNotContain("#r \\\"nuget:", text);
+        }
+    }
+
+    [Fact]
+    public void The_setup_loads_the_package_versions_pinned_in_Directory_Packages_props()
+    {
+        var pinned = XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
+        var setup = File.ReadAllText(Path.Combine(Root, "notebooks", "setup.dib"));
+        var references = Regex.Matches(setup, @"#r ""nuget: ([\w.]+), ([^""]+)""");
+
+        Assert.NotEmpty(references);
+        foreach (Match reference in references)
+            Assert.True(pinned.TryGetValue(reference.Groups[1].Value, out var version) && version == reference.Groups[2].Value,
+                $"setup.dib loads {reference.Groups[1].Value} {reference.Groups[2].Value}; Directory.Packages.props pins {version ?? "nothing"}.");
+        Assert.Contains("#r \"../lib/BertNotebooks/bin/notebooks/BertNotebooks.dll\"", setup);
+        Assert.True(File.Exists(Path.Combine(Root, "lib", "BertNotebooks", "bin", "notebooks", "BertNotebooks.dll")),
+            "The library's build output is not where setup.dib loads it from.");
+    }
+
+    [Fact]
+    public void The_series_profile_comes_from_the_parameter_then_the_environment_then_the_file()
+    {
+        using var folder = new TempFolder();
+        var saved = Environment.GetEnvironmentVariable(SeriesProfile.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(SeriesProfile.EnvironmentVariable, null);
+            Assert.Equal(("quick", "the default"), SeriesProfile.Resolve(null, folder.Path));
+
+            var file = folder.File(SeriesProfile.FileName, "# a comment naming full\n\n  smoke   # the workshop's\nfull\n");
+            Assert.Equal(("smoke", file), SeriesProfile.Resolve(null, folder.Path));
+
+            Environment.SetEnvironmentVariable(SeriesProfile.EnvironmentVariable, "full");
+            Assert.Equal("full", SeriesProfile.Resolve(null, folder.Path).Profile);
+            Assert.Equal("quick", SeriesProfile.Resolve("quick", folder.Path).Profile);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(SeriesProfile.EnvironmentVariable, saved);
+        }
+    }
+
+    [Fact]
+    public void The_checked_in_profile_file_names_a_known_profile()
+    {
+        var profile = SeriesProfile.ReadFile(Path.Combine(Root, "notebooks", SeriesProfile.FileName));
+        Assert.Contains(profile, RunSettings.Profiles);
+    }
+}
