@@ -1,9 +1,9 @@
+using System.CommandLine;
+
 namespace BertNotebooks.Cli;
 
-/// <summary>One verb of the console app (<c>bertnb NAME [options]</c>). Commands are found by reflection.</summary>
+/// <summary>One verb of the console app (<c>bertnb NAME [options]</c>): its options and what it does. Commands are found by reflection.</summary>
 public interface ICliCommand
 {
-    string Name { get; }
-    string Summary { get; }
-    Task<int> RunAsync(CliArguments args, CancellationToken cancel);
+    Command Create();
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using BertNotebooks.IO;
+using BertNotebooks.Recipe;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Documents;
@@ -13,6 +14,9 @@ namespace BertNotebooks.Runner;
 /// <summary>
 /// Executes .ipynb notebooks in this process, cell by cell, as VS Code's Polyglot Notebooks would: a fresh C# kernel per
 /// notebook, the notebook's folder as working directory, outputs and execution counts saved into the executed copy.
+/// A cancelled token (Ctrl+C) or a cell over <see cref="RunOptions.CellTimeout"/> stops the running cell the way the
+/// library listens for (<see cref="BertNotebooks.Recipe.Interruption"/>: the Trainer saves a checkpoint), and the notebook
+/// is saved with the cells run so far.
 /// </summary>
 public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? progress = null)
 {
@@ -25,15 +29,32 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
     /// </summary>
     public async Task<IReadOnlyList<NotebookResult>> RunAllAsync(IReadOnlyList<string> notebookPaths, CancellationToken cancel = default)
     {
-        ParameterInjector.RequireDeclared(notebookPaths.Select(p => (Path.GetFileNameWithoutExtension(p), Read(p))).ToList(), options.Parameters);
+        ParameterInjector.Validate(notebookPaths.Select(p => (Path.GetFileNameWithoutExtension(p), Read(p))).ToList(), options.Parameters);
+        RequireWritable(options.OutputDir);
         var results = new List<NotebookResult>();
         foreach (var path in notebookPaths)
         {
             var result = await RunAsync(path, cancel);
             results.Add(result);
-            if (!result.Succeeded) break;
+            if (!result.Succeeded || cancel.IsCancellationRequested) break;
         }
         return results;
+    }
+
+    /// <summary>Fails before the first cell, not after an hour of training, when the executed notebooks could not be saved.</summary>
+    public static void RequireWritable(string outputDir)
+    {
+        var probe = Path.Combine(outputDir, $".bertnb-run-write-test-{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(outputDir);
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ArgumentException($"Cannot write to the output folder '{Path.GetFullPath(outputDir)}' ({e.Message}); pass --output a folder you can write to.", e);
+        }
     }
 
     public async Task<NotebookResult> RunAsync(string notebookPath, CancellationToken cancel = default)
@@ -103,28 +124,73 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         using var kernel = NotebookKernel.Create();
         var count = notebook.Elements.Count;
         var executionCount = 0;
-        for (var i = 0; i < count; i++)
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            var cell = notebook.Elements[i];
-            if (cell.KernelName == "markdown" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
-
-            var clock = Stopwatch.StartNew();
-            progress?.Report(new CellProgress(name, i + 1, count, CellStage.Started, TimeSpan.Zero));
-            cell.ExecutionOrder = ++executionCount;
-            // The kernel's event stream, not the command result: only the stream carries DisplayedValueUpdated (live displays).
-            var events = new ConcurrentQueue<KernelEvent>();
-            using (kernel.KernelEvents.Subscribe(new NotebookKernel.EventObserver(events.Enqueue)))
-                await kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName ?? kernel.DefaultKernelName), cancel);
-            var error = CellOutputs.Collect(events, cell);
-            if (error is not null)
+            for (var i = 0; i < count; i++)
             {
-                progress?.Report(new CellProgress(name, i + 1, count, CellStage.Failed, clock.Elapsed, error));
-                return (executionCount, new CellFailure(i + 1, error));
+                var cell = notebook.Elements[i];
+                if (cell.KernelName == "markdown" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
+                if (cancel.IsCancellationRequested)
+                    return (executionCount, new CellFailure(i + 1, "Interrupted before this cell.", StopReason.Interrupted));
+
+                var clock = Stopwatch.StartNew();
+                progress?.Report(new CellProgress(name, i + 1, count, CellStage.Started, TimeSpan.Zero));
+                cell.ExecutionOrder = ++executionCount;
+                var (events, stopped) = await RunCellAsync(kernel, cell, name, i + 1, count, cancel);
+                var error = CellOutputs.Collect(events, cell);
+                if (stopped is not null) cell.Outputs.Add(new ErrorElement(stopped.Reason.ToString(), stopped.Error, []));
+                var failure = stopped ?? (error is null ? null : new CellFailure(i + 1, error));
+                if (failure is not null)
+                {
+                    var stage = failure.Reason == StopReason.CellFailed ? CellStage.Failed : CellStage.Stopped;
+                    progress?.Report(new CellProgress(name, i + 1, count, stage, clock.Elapsed, failure.Error));
+                    return (executionCount, failure);
+                }
+                progress?.Report(new CellProgress(name, i + 1, count, CellStage.Succeeded, clock.Elapsed));
             }
-            progress?.Report(new CellProgress(name, i + 1, count, CellStage.Succeeded, clock.Elapsed));
+            return (executionCount, null);
         }
-        return (executionCount, null);
+        finally
+        {
+            AppContext.SetData(Interruption.AppContextKey, null);
+        }
+    }
+
+    /// <summary>
+    /// Sends one cell to the kernel and collects its events, streaming them to the console as they come. On Ctrl+C or the
+    /// time limit, the library's interruption token is tripped and the cell gets <see cref="RunOptions.StopGrace"/> to
+    /// finish (the Trainer saves its checkpoint and returns); one that is still running then is left behind.
+    /// </summary>
+    async Task<(IReadOnlyCollection<KernelEvent> Events, CellFailure? Stopped)> RunCellAsync(
+        CompositeKernel kernel, InteractiveDocumentElement cell, string name, int cellNumber, int count, CancellationToken cancel)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (options.CellTimeout is { } limit) stop.CancelAfter(limit);
+        AppContext.SetData(Interruption.AppContextKey, stop.Token);
+
+        var live = options.LogOutput && progress is not null
+            ? new LiveOutput(line => progress.Report(new CellProgress(name, cellNumber, count, CellStage.Output, TimeSpan.Zero, Text: line)), options.LogInterval)
+            : null;
+        // The kernel's event stream, not the command result: only the stream carries DisplayedValueUpdated (live displays).
+        var events = new ConcurrentQueue<KernelEvent>();
+        using var subscription = kernel.KernelEvents.Subscribe(new NotebookKernel.EventObserver(e =>
+        {
+            events.Enqueue(e);
+            live?.Observe(e);
+        }));
+        var run = kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName ?? kernel.DefaultKernelName));
+        await Task.WhenAny(run, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+        var finished = run.IsCompleted || await Task.WhenAny(run, Task.Delay(options.StopGrace)) == run;
+        live?.Flush();
+        var snapshot = events.ToArray();
+        if (!stop.IsCancellationRequested) return (snapshot, null);
+
+        var timedOut = !cancel.IsCancellationRequested;
+        var what = timedOut
+            ? $"Cell {cellNumber} of {name} ran longer than the cell timeout ({options.CellTimeout!.Value.TotalSeconds:0.#} s) and was stopped"
+            : $"Interrupted (Ctrl+C) in cell {cellNumber} of {name}";
+        var how = finished ? "it stopped and saved what it could." : $"it did not stop within {options.StopGrace.TotalSeconds:0} s and was abandoned.";
+        return (snapshot, new CellFailure(cellNumber, $"{what}; {how}", timedOut ? StopReason.TimedOut : StopReason.Interrupted));
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using BertNotebooks.Hosting;
 using Microsoft.DotNet.Interactive.Documents;
 
 namespace BertNotebooks.Runner;
@@ -16,51 +16,60 @@ public static class ParameterInjector
     public static IReadOnlyList<NotebookParameter> WithProfile(IReadOnlyList<NotebookParameter> parameters, string? profile) =>
         profile is null
             ? parameters
-            : [.. parameters.Where(p => p.Name != "profile"), new NotebookParameter("profile", Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(profile, quote: true))];
+            : [.. parameters.Where(p => p.Name != "profile"), new NotebookParameter("profile", profile)];
 
     /// <summary>
     /// Inserts the injected cell after the <c>parameters</c> cell and returns its index, or returns null when there is
-    /// nothing to inject. Only the parameters that cell declares are assigned, so that one <c>-p</c> can serve the one
-    /// notebook of a series that has it (C#, unlike Python, cannot assign an undeclared variable). Throws when there are
-    /// values but no cell to put them after.
+    /// nothing to inject. Only the parameters that cell declares are assigned, each typed as it declares it, so that one
+    /// <c>-p</c> can serve the one notebook of a series that has it (C#, unlike Python, cannot assign an undeclared variable).
+    /// Throws when there are values but no cell to put them after, or a value that does not fit its declared type.
     /// </summary>
     public static int? Inject(InteractiveDocument notebook, IReadOnlyList<NotebookParameter> parameters, string notebookName)
     {
         if (parameters.Count == 0) return null;
         var index = IndexOfTagged(notebook, ParametersTag)
             ?? throw new ArgumentException(
-                $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', so '{string.Join(" ", parameters.Select(p => p.Assignment))}' " +
+                $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', so {string.Join(", ", parameters.Select(p => $"'{p.Name}'"))} " +
                 "has nowhere to go. Tag the cell that declares the defaults (cell metadata tags: [\"parameters\"]).");
-        parameters = [.. parameters.Where(p => Declares(notebook.Elements[index], p.Name))];
-        if (parameters.Count == 0) return null;
+        var declared = ParameterDeclaration.In(notebook.Elements[index], notebookName);
+        var assignments = parameters.Where(p => declared.ContainsKey(p.Name)).Select(p => p.AssignmentFor(declared[p.Name])).ToList();
+        if (assignments.Count == 0) return null;
 
         var previous = IndexOfTagged(notebook, InjectedTag);
         if (previous is { } stale) notebook.Elements.RemoveAt(stale); // a notebook saved by an earlier run
         if (previous < index) index--;
 
         var cell = new InteractiveDocumentElement(
-            "// Parameters injected by bertnb-run\n" + string.Join("\n", parameters.Select(p => p.Assignment)),
+            "// Parameters injected by bertnb-run\n" + string.Join("\n", assignments),
             notebook.Elements[index].KernelName ?? "csharp");
         cell.Metadata = new Dictionary<string, object> { ["tags"] = new[] { InjectedTag } };
         notebook.Elements.Insert(index + 1, cell);
         return index + 1;
     }
 
-    /// <summary>Throws for a parameter that none of the notebooks declares: a typo would otherwise change nothing.</summary>
-    public static void RequireDeclared(IReadOnlyList<(string Name, InteractiveDocument Notebook)> notebooks, IReadOnlyList<NotebookParameter> parameters)
+    /// <summary>
+    /// Throws for a parameter that none of the notebooks declares (a typo would otherwise change nothing) and for a value
+    /// that does not fit the type a notebook declares: before any cell runs, not minutes into the series.
+    /// </summary>
+    public static void Validate(IReadOnlyList<(string Name, InteractiveDocument Notebook)> notebooks, IReadOnlyList<NotebookParameter> parameters)
     {
-        var cells = notebooks.Select(n => IndexOfTagged(n.Notebook, ParametersTag) is { } i ? n.Notebook.Elements[i] : null).OfType<InteractiveDocumentElement>().ToList();
-        if (cells.Count == 0) return; // Inject names the notebook that lacks a parameters cell
-        var unknown = parameters.Where(p => !cells.Any(c => Declares(c, p.Name))).Select(p => p.Name).ToList();
+        var declarations = notebooks
+            .Select(n => IndexOfTagged(n.Notebook, ParametersTag) is { } i ? ParameterDeclaration.In(n.Notebook.Elements[i], n.Name) : null)
+            .OfType<IReadOnlyDictionary<string, ParameterDeclaration>>().ToList();
+        if (declarations.Count == 0) return; // Inject names the notebook that lacks a parameters cell
+        var unknown = parameters.Where(p => !declarations.Any(d => d.ContainsKey(p.Name))).Select(p => p.Name).ToList();
         if (unknown.Count > 0)
+        {
+            var known = declarations.SelectMany(d => d.Keys).Distinct().ToList();
             throw new ArgumentException(
                 $"No notebook among {string.Join(", ", notebooks.Select(n => n.Name))} declares {string.Join(", ", unknown.Select(u => $"'{u}'"))} " +
-                "in its parameters cell. Check the spelling against the notebooks' parameters cells.");
+                $"in its parameters cell{(Spelling.Closest(unknown[0], known) is { } closest ? $" (did you mean '{closest}'?)" : "")}. " +
+                $"The parameters they declare: {string.Join(", ", known)}.");
+        }
+        foreach (var parameter in parameters)
+            foreach (var declared in declarations)
+                if (declared.TryGetValue(parameter.Name, out var declaration)) parameter.AssignmentFor(declaration);
     }
-
-    /// <summary>Whether the cell declares <paramref name="name"/> (<c>var name =</c>, <c>int? name =</c>, …).</summary>
-    static bool Declares(InteractiveDocumentElement cell, string name) =>
-        Regex.IsMatch(cell.Contents, $@"^\s*[\w<>\[\]?,.]+\s+{Regex.Escape(name)}\s*=", RegexOptions.Multiline);
 
     static int? IndexOfTagged(InteractiveDocument notebook, string tag)
     {

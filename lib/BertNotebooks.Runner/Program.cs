@@ -1,3 +1,5 @@
+using BertNotebooks.Hosting;
 using BertNotebooks.Runner;
 
-return await RunnerCommand.RunAsync(args, Console.Out, Console.Error);
+using var interrupts = new Interrupts(Console.Error, "stopping the running cell; it saves what it can, then the executed notebook is written");
+return await RunnerCommand.RunAsync(args, Console.Out, Console.Error, interrupts.Token);

@@ -29,15 +29,16 @@ public static class RunSummary
     public static string Table(IReadOnlyList<Entry> entries)
     {
         var width = Math.Max("notebook".Length, entries.Max(e => e.Notebook.Length));
+        var statusWidth = Math.Max("status".Length, entries.Max(e => e.Status.Length));
         var table = new StringBuilder();
-        table.AppendLine($"{"notebook".PadRight(width)}  {"status",-8} {"time",9}  cells");
+        table.AppendLine($"{"notebook".PadRight(width)}  {"status".PadRight(statusWidth)} {"time",9}  cells");
         foreach (var e in entries)
         {
             var time = e.Status == "not run" ? "" : e.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
-            var failed = e.FailedCell is { } cell ? $"  (cell {cell} failed)" : "";
-            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status,-8} {time,9}  {e.CellsRun}{failed}");
+            var stopped = e.FailedCell is { } cell ? $"  (stopped at cell {cell})" : "";
+            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status.PadRight(statusWidth)} {time,9}  {e.CellsRun}{stopped}");
         }
-        table.Append($"{"total".PadRight(width)}  {"",-8} {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");
+        table.Append($"{"total".PadRight(width)}  {"".PadRight(statusWidth)} {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");
         return table.ToString();
     }
 }

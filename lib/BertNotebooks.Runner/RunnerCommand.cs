@@ -1,49 +1,109 @@
+using System.CommandLine;
+using BertNotebooks.Hosting;
+using BertNotebooks.Recipe;
+
 namespace BertNotebooks.Runner;
 
-/// <summary>What <c>bertnb-run</c> does; separate from Main so that tests get the exit code and messages in-process.</summary>
+/// <summary>
+/// <c>bertnb-run [notebook ...] [options]</c>: what it does, separate from Main so that tests get the exit code and
+/// messages in-process. Exit codes: 0 all ran, 1 a cell failed or timed out, 2 bad arguments or notebooks, 130 Ctrl+C.
+/// </summary>
 public static class RunnerCommand
 {
-    public const int Success = 0, CellFailed = 1, BadInput = 2;
+    public const int Success = CommandLineHost.Success, CellFailed = CommandLineHost.Failure, BadInput = CommandLineHost.UsageError,
+        Interrupted = CommandLineHost.Interrupted;
 
     /// <summary>Runs the notebooks, writes summary.json and prints the table; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancel = default) =>
+        CommandLineHost.InvokeAsync(Create(output, error), "bertnb-run", args, output, error, cancel);
+
+    static RootCommand Create(TextWriter output, TextWriter error)
     {
-        try
+        var root = FindRepositoryRoot(Directory.GetCurrentDirectory());
+        var notebooks = new Argument<string[]>("notebook")
         {
-            var arguments = RunnerArguments.Parse(args, RunnerArguments.FindRepositoryRoot(Directory.GetCurrentDirectory()));
-            if (arguments.Help)
+            Description = "A name in the notebooks folder (01-data) or a path; none: every *.ipynb there, in order",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var parameters = new Option<string[]>("--parameter", "-p")
+        {
+            Description = "NAME=VALUE: set NAME after the cell tagged 'parameters', typed as that cell declares it (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var parametersFile = CommandLineHost.Typed<string?>("--parameters-file", "A JSON object of parameters, as papermill's -f; -p wins", "-f");
+        var profile = CommandLineHost.Typed<string?>("--profile", $"The same as -p profile=NAME ({string.Join(", ", ProfileNames.All)}); wins over -p")
+            .Check(value => CommandLineHost.OneOf("--profile", "a profile", value, ProfileNames.All));
+        var html = new Option<bool>("--html") { Description = "Also write a self-contained HTML page per notebook (charts render offline)" };
+        var outputDir = CommandLineHost.Defaulted("--output", "Where executed notebooks go", Path.Combine(root, "artifacts", "notebooks"));
+        var notebooksDir = CommandLineHost.Defaulted("--notebooks", "The notebooks folder", Path.Combine(root, "notebooks"));
+        var cellTimeout = CommandLineHost.Typed<double?>("--cell-timeout", "Stop a cell that runs longer than this many seconds (it saves what it can), exit 1")
+            .Check(seconds => seconds is <= 0 ? "--cell-timeout must be a positive number of seconds." : null);
+        var logOutput = CommandLineHost.Defaulted("--log-output", "Stream what each cell prints and displays while it runs (false: only cell ends)", true);
+
+        var command = CommandLineHost.Root("bertnb-run: executes the notebooks in this process and saves them with their outputs.", []);
+        foreach (var option in new Option[] { parameters, parametersFile, profile, html, outputDir, notebooksDir, cellTimeout, logOutput }) command.Add(option);
+        command.Add(notebooks);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var fromFile = parsed.GetValue(parametersFile) is { } file ? NotebookParameter.ReadFile(file) : [];
+            var fromCommandLine = (parsed.GetValue(parameters) ?? []).Select(NotebookParameter.Parse).ToList();
+            var all = ParameterInjector.WithProfile([.. fromFile.Where(f => !fromCommandLine.Any(p => p.Name == f.Name)), .. fromCommandLine], parsed.GetValue(profile));
+            var options = new RunOptions(Path.GetFullPath(parsed.GetValue(outputDir)!), all, parsed.GetValue(html))
             {
-                output.WriteLine(RunnerArguments.Usage);
-                return Success;
+                CellTimeout = parsed.GetValue(cellTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                LogOutput = parsed.GetValue(logOutput),
+            };
+            // Notebooks run in their own folder; a relative dataset path the user typed starts where they stand (BertPaths.WorkingDir).
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR")))
+                Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());
+            try
+            {
+                return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options, parsed.GetValue(profile), output, error, cancellation);
             }
-            return await RunAsync(arguments, output, error, cancel);
-        }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return BadInput;
-        }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+            {
+                error.WriteLine($"error: {e.Message}"); // a notebook that is missing or not a notebook: bad input, not a failed run
+                return BadInput;
+            }
+        });
+        return command;
     }
 
-    static async Task<int> RunAsync(RunnerArguments arguments, TextWriter output, TextWriter error, CancellationToken cancel)
+    static async Task<int> RunAsync(IReadOnlyList<string> notebooks, string notebooksDir, RunOptions options, string? profile,
+        TextWriter output, TextWriter error, CancellationToken cancel)
     {
-        var paths = NotebookRunner.Resolve(arguments.NotebooksDir, arguments.Notebooks);
-        var runner = new NotebookRunner(new RunOptions(arguments.OutputDir, arguments.Parameters, arguments.Html), new ConsoleProgress(output));
+        var paths = NotebookRunner.Resolve(notebooksDir, notebooks);
+        var runner = new NotebookRunner(options, new ConsoleProgress(output));
         var results = await runner.RunAllAsync(paths, cancel);
 
         var entries = RunSummary.Entries(paths, results);
-        var summary = RunSummary.Write(arguments.OutputDir, entries, arguments.Profile);
+        var summary = RunSummary.Write(options.OutputDir, entries, profile);
         output.WriteLine();
         output.WriteLine(RunSummary.Table(entries));
-        output.WriteLine($"Executed notebooks and {Path.GetFileName(summary)} in {arguments.OutputDir}");
+        output.WriteLine($"Executed notebooks and {Path.GetFileName(summary)} in {options.OutputDir}");
 
-        if (results[^1] is { FailedCell: { } failed } failure)
+        if (results[^1] is not { FailedCell: { } failed } failure) return Success;
+        switch (failed.Reason)
         {
-            error.WriteLine($"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:");
-            error.WriteLine(failed.Error);
-            error.WriteLine($"The partly executed notebook is {failure.OutputPath}.");
-            return CellFailed;
+            case StopReason.Interrupted:
+                error.WriteLine($"{failed.Error} The partly executed notebook is {failure.OutputPath}; run again to continue (training resumes from its checkpoint).");
+                return Interrupted;
+            case StopReason.TimedOut:
+                error.WriteLine($"error: {failed.Error} Raise --cell-timeout, or choose a smaller profile. The partly executed notebook is {failure.OutputPath}.");
+                return CellFailed;
+            default:
+                error.WriteLine($"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:");
+                error.WriteLine(failed.Error);
+                error.WriteLine($"The partly executed notebook is {failure.OutputPath}.");
+                return CellFailed;
         }
-        return Success;
+    }
+
+    /// <summary>The checkout: the nearest folder up from the working directory that holds BertNotebooks.sln, else the working directory.</summary>
+    public static string FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "BertNotebooks.sln"))) return dir.FullName;
+        return start;
     }
 }

@@ -18,6 +18,17 @@ public static class BertPaths
     /// <summary>One folder per run (profile), where the notebooks hand files to each other.</summary>
     public static string RunDir(string runName) => Path.Combine(DataDir, "runs", runName);
 
+    /// <summary>
+    /// Where relative paths a user typed (a dataset) start: <c>BERTNB_WORKING_DIR</c>, which <c>bertnb-run</c> sets to the
+    /// folder it was started in (its notebooks run in notebooks/), else the current directory.
+    /// </summary>
+    public static string WorkingDir => Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR") is { Length: > 0 } dir
+        ? Path.GetFullPath(dir)
+        : Directory.GetCurrentDirectory();
+
+    /// <summary><paramref name="path"/> made absolute against <see cref="WorkingDir"/>.</summary>
+    public static string UserPath(string path) => Path.GetFullPath(path, WorkingDir);
+
     /// <summary>The checkout this code runs from: the nearest folder up from here or from the library that holds BertNotebooks.sln.</summary>
     public static string? RepositoryRoot =>
         FindUp(Directory.GetCurrentDirectory()) ?? FindUp(AppContext.BaseDirectory) ?? FindUp(Path.GetDirectoryName(typeof(BertPaths).Assembly.Location));

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
+using BertNotebooks.Hosting;
 using BertNotebooks.Data;
 
 namespace BertNotebooks.Cli.Commands;
@@ -6,14 +8,21 @@ namespace BertNotebooks.Cli.Commands;
 /// <summary>Times reading all of 20 Newsgroups from its archive, raw and cleaned: the cost 01-data pays on every run.</summary>
 public sealed class BenchDataCommand : ICliCommand
 {
-    public string Name => "bench-data";
-    public string Summary => "time loading 20 Newsgroups (subset all), raw and cleaned [--source PATH] [--repeat N]";
+    readonly Option<string?> _source = CommandLineHost.Typed<string?>("--source", "The 20 Newsgroups archive (default: the cache, a local copy or a download)");
+    readonly Option<int> _repeat = CommandLineHost.Defaulted("--repeat", "Timed passes of each kind; the best counts", 3);
 
-    public Task<int> RunAsync(CliArguments args, CancellationToken cancel)
+    public Command Create()
+    {
+        var command = new Command("bench-data", "Time loading 20 Newsgroups (subset all), raw and cleaned") { _source, _repeat };
+        command.SetAction((result, cancel) => Task.FromResult(Run(result, cancel)));
+        return command;
+    }
+
+    int Run(ParseResult args, CancellationToken cancel)
     {
         var options = new NewsgroupsOptions();
-        if (args.String("source") is { } source) options = options with { LocalSource = source };
-        var repeat = args.Int("repeat", 3);
+        if (args.GetValue(_source) is { } source) options = options with { LocalSource = source };
+        var repeat = args.GetValue(_repeat);
         Console.WriteLine($"source: {Newsgroups.ResolveSource(options)}");
 
         // Interleaved, so that warm-up and other load on the machine fall on both alike.
@@ -28,7 +37,7 @@ public sealed class BenchDataCommand : ICliCommand
             $"cleaned characters: {cleaned.Data.Examples.Sum(e => (long)e.Text.Length):N0}");
         Console.WriteLine($"read + decode (raw):   {raw.Seconds:F3} s (best of {repeat})");
         Console.WriteLine($"read + decode + clean: {cleaned.Seconds:F3} s (best of {repeat}); cleaning adds {cleaned.Seconds - raw.Seconds:F3} s");
-        return Task.FromResult(0);
+        return CommandLineHost.Success;
     }
 
     static (TextDataset Data, double Seconds) Faster((TextDataset Data, double Seconds) best, Func<TextDataset> load)

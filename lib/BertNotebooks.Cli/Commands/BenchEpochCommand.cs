@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using BertNotebooks.Data;
+using BertNotebooks.Hosting;
 using BertNotebooks.IO;
 using BertNotebooks.Modeling;
 using BertNotebooks.Pretrained;
@@ -19,41 +21,57 @@ namespace BertNotebooks.Cli.Commands;
 /// </summary>
 public sealed class BenchEpochCommand : ICliCommand
 {
-    public string Name => "bench-epoch";
-    public string Summary =>
-        "Epoch time: dynamic padding + GroupByLength vs padding to max length (estimated from sampled steps) " +
-        "[--model all-MiniLM-L6-v2 --max-length 512 --batch-size 16 --sample-steps 20 --max-train-docs N --long-steps 1000 --device auto]";
-
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public Task<int> RunAsync(CliArguments a, CancellationToken cancel)
+    readonly Option<string> _data = CommandLineHost.Defaulted("--data", "The dataset (a RunSettings.Dataset spec)", DatasetSpec.NewsgroupsName);
+    readonly Option<string?> _archive = CommandLineHost.Typed<string?>("--newsgroups-archive", "A local 20news-bydate.tar.gz");
+    readonly Option<string> _model = CommandLineHost.Defaulted("--model", "The pretrained model", PretrainedModels.OfflineDefault);
+    readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Tokens per document at most (the model's limit if lower)", 512);
+    readonly Option<int> _batchSize = CommandLineHost.Defaulted("--batch-size", "Documents per step", 16);
+    readonly Option<double> _learningRate = CommandLineHost.Defaulted("--lr", "AdamW's learning rate", 5e-5);
+    readonly Option<int> _sampleSteps = CommandLineHost.Defaulted("--sample-steps", "Timed steps per mode, spread over the epoch", 20);
+    readonly Option<int?> _maxTrainDocs = CommandLineHost.Typed<int?>("--max-train-docs", "A seeded sample of this many training documents");
+    readonly Option<int> _longSteps = CommandLineHost.Defaulted("--long-steps", "Then this many steps in a row, for flat memory and step time (0: none)", 0);
+    readonly Option<int> _seed = CommandLineHost.Defaulted("--seed", "The seed for sampling and initialisation", 42);
+    readonly Option<string> _device = CommandLineHost.Defaulted("--device", "auto, cpu, cuda or cuda:N", "auto");
+
+    public Command Create()
     {
-        int seed = a.Int("seed", 42), samples = a.Int("sample-steps", 20);
+        var command = new Command("bench-epoch",
+            "Epoch time: dynamic padding + GroupByLength vs padding to max length (estimated from sampled steps)")
+            { _data, _archive, _model, _maxLength, _batchSize, _learningRate, _sampleSteps, _maxTrainDocs, _longSteps, _seed, _device };
+        command.SetAction((result, cancel) => Task.FromResult(Run(result, cancel)));
+        return command;
+    }
+
+    int Run(ParseResult a, CancellationToken cancel)
+    {
+        int seed = a.GetValue(_seed), samples = a.GetValue(_sampleSteps);
         if (samples < 1) throw new ArgumentException($"--sample-steps must be at least 1, not {samples}.");
-        int longSteps = a.Has("long-steps") ? a.Int("long-steps", 1000) : 0;
+        int longSteps = a.GetValue(_longSteps);
         var run = RunSettings.For("full") with
         {
-            Dataset = a.String("data", DatasetSpec.NewsgroupsName)!,
-            Model = a.String("model", PretrainedModels.OfflineDefault)!,
-            MaxTrainDocs = a.Has("max-train-docs") ? a.Int("max-train-docs", 0) : null,
+            Dataset = a.GetValue(_data)!,
+            Model = a.GetValue(_model)!,
+            MaxTrainDocs = a.GetValue(_maxTrainDocs),
             Seed = seed,
         };
         var modelFolder = RecipeStages.PretrainedFolder(run, new Progress<string>(Console.Error.WriteLine));
         var loadOptions = new DatasetLoadOptions
         {
-            Newsgroups = a.String("newsgroups-archive") is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
+            Newsgroups = a.GetValue(_archive) is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
         };
         var splits = RecipeStages.LoadData(run, loadOptions);
         var encoder = BertTextEncoder.FromFolder(modelFolder);
-        int maxLength = Math.Min(a.Int("max-length", 512), encoder.MaxLengthLimit);
+        int maxLength = Math.Min(a.GetValue(_maxLength), encoder.MaxLengthLimit);
         var examples = DatasetPreparation.Tokenize(encoder, splits.Train, maxLength);
 
         var (model, _) = BertForSequenceClassification.FromPretrained(modelFolder, splits.ClassNames);
         using var __ = model;
         var baseArgs = new TrainingArguments
         {
-            PerDeviceTrainBatchSize = a.Int("batch-size", 16), LearningRate = a.Double("lr", 5e-5), WeightDecay = 0.01,
-            MaxLength = maxLength, Seed = seed, Device = a.String("device", "auto")!, SaveStrategy = IntervalStrategy.No, NumTrainEpochs = 1,
+            PerDeviceTrainBatchSize = a.GetValue(_batchSize), LearningRate = a.GetValue(_learningRate), WeightDecay = 0.01,
+            MaxLength = maxLength, Seed = seed, Device = a.GetValue(_device)!, SaveStrategy = IntervalStrategy.No, NumTrainEpochs = 1,
         };
         Console.WriteLine(string.Create(Inv, $"bench-epoch: {Path.GetFileName(modelFolder)}, {examples.Count} documents, max length {maxLength}, batch {baseArgs.PerDeviceTrainBatchSize}, " +
                                              $"{samples} sampled steps per mode (+2 untimed warmup), seed {seed}"));
@@ -69,9 +87,9 @@ public sealed class BenchEpochCommand : ICliCommand
         catch (OperationCanceledException)
         {
             Console.WriteLine("bench-epoch stopped by Ctrl+C; the figures above are complete, the rest was not measured.");
-            return Task.FromResult(130);
+            return CommandLineHost.Interrupted;
         }
-        return Task.FromResult(0);
+        return CommandLineHost.Success;
     }
 
     sealed record Timing(double EpochSeconds, long Tokens);

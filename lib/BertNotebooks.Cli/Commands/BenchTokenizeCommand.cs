@@ -1,4 +1,6 @@
+using System.CommandLine;
 using BertNotebooks.Data;
+using BertNotebooks.Hosting;
 using BertNotebooks.Tokenization;
 using FastBertTokenizer;
 
@@ -13,23 +15,36 @@ public sealed class BenchTokenizeCommand : ICliCommand
 {
     const string Peer = "FastBertTokenizer 1.2.6";
 
-    public string Name => "bench-tokenize";
-    public string Summary => "Tokenizer speed on 20 Newsgroups, 1 core vs all, against FastBertTokenizer (--model DIR | --vocab FILE, --repeat N)";
+    readonly Option<string?> _model = CommandLineHost.Typed<string?>("--model", "A model folder with vocab.txt");
+    readonly Option<string?> _vocab = CommandLineHost.Typed<string?>("--vocab", "A vocab.txt (instead of --model)");
+    readonly Option<bool> _cased = new("--cased") { Description = "With --vocab: the vocabulary is cased (no lower-casing)" };
+    readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Truncate documents at this many tokens", BertTextEncoder.MaxSupportedLength);
+    readonly Option<string?> _source = CommandLineHost.Typed<string?>("--source", "The 20 Newsgroups archive (default: the cache, a local copy or a download)");
+    readonly Option<int?> _limit = CommandLineHost.Typed<int?>("--limit", "Only the first this many documents");
+    readonly Option<int> _repeat = CommandLineHost.Defaulted("--repeat", "Timed passes per tokenizer and core count; the fastest counts", 5);
 
-    public Task<int> RunAsync(CliArguments args, CancellationToken cancel)
+    public Command Create()
+    {
+        var command = new Command("bench-tokenize", "Tokenizer speed on 20 Newsgroups, 1 core vs all, against FastBertTokenizer")
+            { _model, _vocab, _cased, _maxLength, _source, _limit, _repeat };
+        command.SetAction((result, cancel) => Task.FromResult(Run(result, cancel)));
+        return command;
+    }
+
+    int Run(ParseResult args, CancellationToken cancel)
     {
         Console.WriteLine(MachineLine());
         var (encoder, vocabPath) = LoadEncoder(args);
-        int maxLength = args.Int("max-length", BertTextEncoder.MaxSupportedLength);
+        int maxLength = args.GetValue(_maxLength);
         encoder.Encode("", maxLength); // refuses a bad --max-length before the corpus loads
-        int repeat = args.Int("repeat", 5);
+        int repeat = args.GetValue(_repeat);
         if (repeat < 1) throw new ArgumentException($"--repeat must be at least 1, not {repeat}.");
         var fast = new BertTokenizer();
         using (var vocab = File.OpenText(vocabPath)) fast.LoadVocabulary(vocab, convertInputToLowercase: encoder.DoLowerCase);
 
-        var options = args.String("source") is { } source ? new NewsgroupsOptions { LocalSource = source } : new NewsgroupsOptions();
+        var options = args.GetValue(_source) is { } source ? new NewsgroupsOptions { LocalSource = source } : new NewsgroupsOptions();
         var corpus = Newsgroups.Load(NewsgroupsSubset.All, options).Examples.Select(e => e.Text).ToArray();
-        int limit = args.Int("limit", corpus.Length);
+        int limit = args.GetValue(_limit) ?? corpus.Length;
         if (limit < 1) throw new ArgumentException($"--limit must be at least 1, not {limit}.");
         if (limit < corpus.Length) corpus = corpus[..limit];
         Console.WriteLine($"20 Newsgroups, subset all, cleaned: {corpus.Length:N0} documents, truncated at {maxLength} tokens; vocab {vocabPath}; fastest of {repeat} passes");
@@ -62,7 +77,7 @@ public sealed class BenchTokenizeCommand : ICliCommand
 
         CompareIds(corpus, encoder, fast, maxLength);
         Console.WriteLine($"ratio BertNotebooks / {Peer}, documents/s: {string.Join(", ", ratios)}");
-        return Task.FromResult(0);
+        return CommandLineHost.Success;
     }
 
     /// <summary>The CPU model and the load on it: the figures mean little without them on a shared machine.</summary>
@@ -75,10 +90,10 @@ public sealed class BenchTokenizeCommand : ICliCommand
         return $"CPU: {model}, {Environment.ProcessorCount} cores{load}";
     }
 
-    static (BertTextEncoder Encoder, string VocabPath) LoadEncoder(CliArguments args)
+    (BertTextEncoder Encoder, string VocabPath) LoadEncoder(ParseResult args)
     {
-        if (args.String("model") is { } folder) return (BertTextEncoder.FromFolder(folder), Path.Combine(folder, "vocab.txt"));
-        if (args.String("vocab") is { } vocab) return (BertTextEncoder.FromVocab(vocab, doLowerCase: !args.Has("cased")), vocab);
+        if (args.GetValue(_model) is { } folder) return (BertTextEncoder.FromFolder(folder), Path.Combine(folder, "vocab.txt"));
+        if (args.GetValue(_vocab) is { } vocab) return (BertTextEncoder.FromVocab(vocab, doLowerCase: !args.GetValue(_cased)), vocab);
         throw new ArgumentException("bench-tokenize needs --model FOLDER (with vocab.txt) or --vocab FILE (add --cased for a cased vocab).");
     }
 

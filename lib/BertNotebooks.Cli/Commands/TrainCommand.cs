@@ -1,4 +1,7 @@
+using System.CommandLine;
 using BertNotebooks.Data;
+using BertNotebooks.Hosting;
+using BertNotebooks.IO;
 using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Cli.Commands;
@@ -9,42 +12,32 @@ namespace BertNotebooks.Cli.Commands;
 /// </summary>
 public sealed class TrainCommand : ICliCommand
 {
-    public string Name => "train";
-    public string Summary =>
-        "Fine-tune and evaluate [--profile full|quick|smoke --model all-MiniLM-L6-v2 --data 20newsgroups --max-length N --epochs N " +
-        "--batch-size N --lr X --warmup-steps N --weight-decay X --eval-steps N (0: per epoch) --max-steps N --max-train-docs N " +
-        "--max-eval-docs N --group-by-length true --seed 42 --device auto --run-name NAME --fresh --newsgroups-archive PATH]";
+    readonly RunSettingsOptions _settings = new();
+    readonly Option<bool> _fresh = new("--fresh") { Description = "Start over: discard this run's checkpoints instead of resuming from the latest" };
+    readonly Option<string?> _archive = new("--newsgroups-archive") { Description = "A local 20news-bydate.tar.gz instead of the cache or a download" };
 
-    public Task<int> RunAsync(CliArguments a, CancellationToken cancel)
+    public Command Create()
     {
-        var profile = RunSettings.For(a.String("profile", "full")!);
-        var run = profile with
-        {
-            Dataset = a.String("data", profile.Dataset)!,
-            Model = a.String("model", profile.Model)!,
-            MaxLength = a.Int("max-length", profile.MaxLength),
-            Epochs = a.Double("epochs", profile.Epochs),
-            MaxSteps = a.Int("max-steps", profile.MaxSteps),
-            BatchSize = a.Int("batch-size", profile.BatchSize),
-            LearningRate = a.Double("lr", profile.LearningRate),
-            WarmupSteps = a.Int("warmup-steps", profile.WarmupSteps),
-            WeightDecay = a.Double("weight-decay", profile.WeightDecay),
-            EvalSteps = a.Int("eval-steps", profile.EvalSteps),
-            LoggingSteps = a.Int("logging-steps", profile.LoggingSteps),
-            MaxTrainDocs = a.Has("max-train-docs") ? a.Int("max-train-docs", 0) : profile.MaxTrainDocs,
-            MaxEvalDocs = a.Has("max-eval-docs") ? a.Int("max-eval-docs", 0) : profile.MaxEvalDocs,
-            GroupByLength = !string.Equals(a.String("group-by-length", "true"), "false", StringComparison.OrdinalIgnoreCase),
-            Seed = a.Int("seed", profile.Seed),
-            Device = a.String("device", profile.Device)!,
-            RunName = a.String("run-name", $"cli-{profile.Profile}"),
-        };
-        var log = new Progress<string>(Console.Error.WriteLine);
+        var command = new Command("train", "Fine-tune and evaluate: the notebooks' recipe without notebooks. Options not given take the profile's values; the run folder is data/runs/cli-PROFILE unless --run-name says otherwise.");
+        foreach (var option in _settings.All) command.Add(option);
+        command.Add(_fresh);
+        command.Add(_archive);
+        command.SetAction((result, cancel) => Task.FromResult(Run(result, cancel)));
+        return command;
+    }
+
+    int Run(ParseResult parsed, CancellationToken cancel)
+    {
+        var run = _settings.Bind(parsed);
+        if (run.RunName is null) run = run with { RunName = $"cli-{run.Profile}" }; // apart from the notebooks' runs of the same profile
+        var log = new StandardErrorLines();
+        using var runLock = RunFolderLock.Acquire(run.RunDir, log); // before the data stage rewrites split.json
         var loadOptions = new DatasetLoadOptions
         {
-            Newsgroups = a.String("newsgroups-archive") is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
+            Newsgroups = parsed.GetValue(_archive) is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
         };
 
-        var splits = RecipeStages.PrepareData(run, loadOptions);
+        var splits = RecipeStages.PrepareData(run, loadOptions, log);
         Console.Error.WriteLine($"data: {splits.Train.Count} training and {splits.Validation.Count} validation texts, {splits.NumLabels} classes -> {run.RunDir}");
         var trainer = RecipeStages.CreateTrainer(run, splits, log);
         var console = new TrainingConsole();
@@ -52,11 +45,11 @@ public sealed class TrainCommand : ICliCommand
         trainer.OnLog += console.Log;
         Console.Error.WriteLine($"training on {trainer.Device}: {trainer.MaxSteps} steps ({trainer.StepsPerEpoch} per epoch), warmup {trainer.WarmupSteps}");
 
-        var result = RecipeStages.Train(run, trainer, resume: !a.Has("fresh"), cancel);
+        var result = RecipeStages.Train(run, trainer, resume: !parsed.GetValue(_fresh), cancel, log);
         if (result.Cancelled)
         {
             Console.WriteLine($"Stopped at step {result.GlobalStep}; checkpoint {result.LastCheckpoint}. Run the same command again to continue.");
-            return Task.FromResult(130);
+            return CommandLineHost.Interrupted;
         }
 
         var evaluation = RecipeStages.Evaluate(run, splits);
@@ -64,6 +57,12 @@ public sealed class TrainCommand : ICliCommand
         Console.WriteLine($"train_loss {result.TrainingLoss:F4}  accuracy {evaluation.Report.Accuracy:F4}  f1_macro {evaluation.Report.MacroF1:F4}  " +
                           $"steps {result.GlobalStep}  runtime {result.Metrics["train_runtime"]:F1}s");
         Console.WriteLine($"best model: {run.BestModelDir} (from {result.BestModelCheckpoint ?? "the last step"}); metrics: {run.MetricsPath}");
-        return Task.FromResult(0);
+        return CommandLineHost.Success;
     }
+}
+
+/// <summary>Lines to stderr at once and in order (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+sealed class StandardErrorLines : IProgress<string>
+{
+    public void Report(string line) => Console.Error.WriteLine(line);
 }

@@ -36,6 +36,16 @@ public sealed record DatasetSpec
     /// <summary>20 Newsgroups only: which messages are split (All, the tutorial's way, or the bydate Train half).</summary>
     public NewsgroupsSubset Subset { get; init; } = NewsgroupsSubset.All;
 
+    /// <summary>
+    /// "Set LabelColumn to one of them: ..." with where a user sets it: the spec's <c>?label=</c> key, which the CLI's
+    /// <c>--dataset</c>, the notebooks' <c>dataset</c> parameter and the runner's <c>-p dataset=</c> all take.
+    /// </summary>
+    internal static string HowToSetColumn(string option)
+    {
+        var key = option.Replace("Column", "", StringComparison.Ordinal).ToLowerInvariant(); // TextColumn → text
+        return $"Set {option} to one of them: add ?{key}=NAME to the dataset (bertnb train --dataset 'FILE?{key}=NAME', bertnb-run -p dataset='FILE?{key}=NAME').";
+    }
+
     public static DatasetSpec Newsgroups20(IReadOnlyList<string>? categories = null) => new() { Format = DatasetFormat.Newsgroups, Categories = categories };
 
     public static DatasetSpec Csv(string path, string textColumn = "text", string labelColumn = "label", string? pairColumn = null,
@@ -142,10 +152,11 @@ public sealed record DatasetSpec
             _ => PairColumn is null ? new FolderPerClassReader() : throw new ArgumentException("Folder datasets hold single texts; PairColumn must be null."),
         };
         var problems = new RowProblems(options.SkipBadRows);
-        var trainPath = Path ?? throw new ArgumentException($"A {Format} dataset needs a Path.");
+        // Relative paths start where the user stands (BertPaths.WorkingDir), also when a runner runs the notebook elsewhere.
+        var trainPath = BertPaths.UserPath(Path ?? throw new ArgumentException($"A {Format} dataset needs a Path."));
         var train = reader.Read(trainPath, problems);
-        var validation = ValidationPath is null ? null : reader.Read(ValidationPath, problems);
-        var test = TestPath is null ? null : reader.Read(TestPath, problems);
+        var validation = ValidationPath is null ? null : reader.Read(BertPaths.UserPath(ValidationPath), problems);
+        var test = TestPath is null ? null : reader.Read(BertPaths.UserPath(TestPath), problems);
         return LabelledDatasetBuilder.Build(trainPath, train, validation, test, options.Split, problems);
     }
 
@@ -158,7 +169,7 @@ public sealed record DatasetSpec
 
     static DatasetFormat FormatOf(string path, string spec)
     {
-        if (Directory.Exists(path)) return DatasetFormat.Folder;
+        if (Directory.Exists(BertPaths.UserPath(path))) return DatasetFormat.Folder;
         return System.IO.Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".csv" => DatasetFormat.Csv,

@@ -31,6 +31,6 @@ public sealed class DelimitedFileReader(char delimiter, string textColumn, strin
     {
         var index = Array.IndexOf(header, name);
         return index >= 0 ? index : throw new DatasetFormatException(path, line,
-            $"no column named '{name}'; the columns are: {string.Join(", ", header.Select(h => $"'{h}'"))}. Set {option} to one of them.");
+            $"no column named '{name}'; the columns are: {string.Join(", ", header.Select(h => $"'{h}'"))}. {DatasetSpec.HowToSetColumn(option)}");
     }
 }

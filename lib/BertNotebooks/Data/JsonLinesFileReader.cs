@@ -50,7 +50,7 @@ public sealed class JsonLinesFileReader(string textField, string labelField, str
         if (!root.TryGetProperty(name, out var value))
         {
             problems.Report(path, line, $"no field '{name}'; the fields are: {string.Join(", ", root.EnumerateObject().Select(p => $"'{p.Name}'"))}. " +
-                $"Set {option} to one of them");
+                DatasetSpec.HowToSetColumn(option).TrimEnd('.'));
             return null;
         }
         if (value.ValueKind == JsonValueKind.String) return value.GetString();

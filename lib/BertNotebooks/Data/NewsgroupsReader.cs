@@ -24,12 +24,14 @@ public static class NewsgroupsReader
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (!IsGzip(file)) throw Corrupt(path, "not a gzip file", null);
-            using var counted = new CountingStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true));
+            var gzip = IsGzip(file);
+            // An uncompressed .tar (a browser or a user that unpacked the .gz) is read as it is.
+            if (!gzip && !IsTar(file)) throw Corrupt(path, "neither a gzip file nor a tar archive", null);
+            using var counted = new CountingStream(gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file);
             using (var tar = new TarReader(counted, leaveOpen: true))
                 while (tar.GetNextEntry() is { } entry)
                     if (Message(entry, path, splits) is { } message) messages.Add(message);
-            CheckGzipLength(file, counted, path);
+            if (gzip) CheckGzipLength(file, counted, path);
         }
         catch (Exception e) when (e is not DatasetFormatException and (InvalidDataException or EndOfStreamException or FormatException))
         {
@@ -79,6 +81,15 @@ public static class NewsgroupsReader
             }
         }
         return messages;
+    }
+
+    /// <summary>A POSIX tar: "ustar" at offset 257 of its first 512-byte header.</summary>
+    static bool IsTar(FileStream file)
+    {
+        Span<byte> header = stackalloc byte[512];
+        var isTar = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header[257..262].SequenceEqual("ustar"u8);
+        file.Position = 0;
+        return isTar;
     }
 
     static bool IsGzip(FileStream file)

@@ -12,7 +12,7 @@ public static class TextFileDecoder
 {
     public static string ReadUtf8(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: check the path (relative paths start at {Environment.CurrentDirectory}).", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: check the path (relative paths start at {BertPaths.WorkingDir}).", path);
         var bytes = File.ReadAllBytes(path);
         var text = Decode(bytes, path);
         if (text.Length == 0 || text.AsSpan().Trim().IsEmpty)
@@ -23,6 +23,10 @@ public static class TextFileDecoder
     /// <summary>Decodes <paramref name="bytes"/> (a UTF-8 byte order mark is dropped) or names the line of the first invalid byte.</summary>
     public static string Decode(ReadOnlySpan<byte> bytes, string path)
     {
+        if (IsUtf16(bytes))
+            throw new DatasetFormatException(path, null,
+                "the file is UTF-16 (Excel's \"Unicode Text\" and Windows tools save it so), not UTF-8. " +
+                "Re-save it as UTF-8 (in Excel: CSV UTF-8; in an editor: Save with encoding UTF-8; or iconv -f UTF-16 -t UTF-8).");
         if (bytes.StartsWith(Encoding.UTF8.Preamble)) bytes = bytes[3..];
         var chars = new char[bytes.Length];
         var status = Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false);
@@ -31,5 +35,13 @@ public static class TextFileDecoder
         throw new DatasetFormatException(path, line,
             $"byte 0x{bytes[read]:X2} is not valid UTF-8 (the file mixes encodings, e.g. latin-1 or Windows-1252 text). " +
             "Re-save the file as UTF-8 (in Excel: CSV UTF-8; in an editor: Save with encoding UTF-8).");
+    }
+
+    /// <summary>A UTF-16 byte order mark, or text whose every other byte is zero (UTF-16 without a mark): UTF-8 text has no zero bytes.</summary>
+    static bool IsUtf16(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith(Encoding.Unicode.Preamble) || bytes.StartsWith(Encoding.BigEndianUnicode.Preamble)) return true;
+        var sample = bytes[..Math.Min(bytes.Length, 512)];
+        return sample.Length >= 4 && sample.Count((byte)0) >= sample.Length / 4;
     }
 }

@@ -25,10 +25,16 @@ public sealed partial class HubClient : IDisposable
     readonly HttpClient _http;
     readonly string? _token;
 
-    /// <summary><c>BERTNB_HF_ENDPOINT</c>, else https://huggingface.co (a mirror or a local server can stand in for it).</summary>
-    public static string DefaultEndpoint => Environment.GetEnvironmentVariable("BERTNB_HF_ENDPOINT") is { Length: > 0 } endpoint
-        ? endpoint
-        : "https://huggingface.co";
+    /// <summary>
+    /// <c>BERTNB_HF_ENDPOINT</c>, else <c>HF_ENDPOINT</c> (as the Hugging Face tools read it), else https://huggingface.co:
+    /// a mirror or a local server can stand in for it.
+    /// </summary>
+    public static string DefaultEndpoint =>
+        new[] { "BERTNB_HF_ENDPOINT", "HF_ENDPOINT" }.Select(Environment.GetEnvironmentVariable).FirstOrDefault(e => !string.IsNullOrEmpty(e))
+        ?? "https://huggingface.co";
+
+    /// <summary><c>HF_HUB_OFFLINE</c> set to 1 (true, yes, on), as huggingface_hub reads it: only what is cached already.</summary>
+    public static bool Offline => Environment.GetEnvironmentVariable("HF_HUB_OFFLINE")?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
 
     public string Endpoint { get; }
     public string CacheDir { get; }
@@ -104,6 +110,9 @@ public sealed partial class HubClient : IDisposable
         bool optional = false, IProgress<DownloadProgress>? progress = null, CancellationToken cancel = default)
     {
         if (File.Exists(destination)) return destination;
+        if (Offline)
+            throw new HubException($"HF_HUB_OFFLINE is set and {repoId}'s {file} is not in the cache ({destination}). Unset HF_HUB_OFFLINE " +
+                $"to download it, or use {PretrainedModels.OfflineDefault} (shipped in a NuGet package) or a local model folder.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         var url = new Uri($"{Endpoint}/{string.Join('/', ValidRepoId(repoId).Split('/').Select(Uri.EscapeDataString))}" +
                           $"/resolve/{Uri.EscapeDataString(revision)}/{Uri.EscapeDataString(file)}");

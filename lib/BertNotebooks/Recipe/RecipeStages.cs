@@ -1,6 +1,8 @@
+using BertNotebooks.Checkpoints;
 using BertNotebooks.Data;
 using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
+using BertNotebooks.IO;
 using BertNotebooks.Modeling;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tokenization;
@@ -14,19 +16,39 @@ namespace BertNotebooks.Recipe;
 /// </summary>
 public static class RecipeStages
 {
-    /// <summary>01-data: load and clean the dataset, split it, keep the profile's subset, and save split.json.</summary>
-    public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null)
+    /// <summary>
+    /// 01-data: load and clean the dataset, split it, keep the profile's subset, and save split.json. Classes that differ
+    /// from the split this run folder held before are told to <paramref name="log"/> (by default the console): the run's
+    /// checkpoints were trained on the old ones.
+    /// </summary>
+    public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null, IProgress<string>? log = null)
     {
         var splits = LoadData(run, options);
+        if (File.Exists(run.SplitPath) && ClassChange(DatasetSplits.Load(run.SplitPath).ClassNames, splits.ClassNames) is { } change)
+            (log ?? ConsoleLines).Report($"the classes differ from this run folder's previous data: {change}. " +
+                $"Its checkpoints belong to the old classes; train with --fresh / resume = false, or use another run name.");
         splits.Save(run.SplitPath);
         return splits;
+    }
+
+    /// <summary>"missing 'x'; new 'y'", or null when both have the same classes.</summary>
+    static string? ClassChange(IReadOnlyList<string> before, IReadOnlyList<string> now)
+    {
+        var missing = before.Except(now).Select(c => $"'{c}'").ToList();
+        var added = now.Except(before).Select(c => $"'{c}'").ToList();
+        var parts = new[] { missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null, added.Count > 0 ? $"new {string.Join(", ", added)}" : null };
+        return missing.Count + added.Count == 0 ? null : string.Join("; ", parts.OfType<string>());
     }
 
     /// <summary>The run's dataset loaded, cleaned, split and cut to the profile's subset, without saving it (for benchmarks).</summary>
     public static DatasetSplits LoadData(RunSettings run, DatasetLoadOptions? options = null)
     {
         options ??= new DatasetLoadOptions();
-        options = options with { Split = options.Split with { Seed = run.Seed, ValidationFraction = run.ValidationFraction } };
+        options = options with
+        {
+            Split = options.Split with { Seed = run.Seed, ValidationFraction = run.ValidationFraction },
+            SkipBadRows = options.SkipBadRows || run.SkipBadRows,
+        };
         var all = DatasetSpec.Parse(run.Dataset).Load(options);
         return new DatasetSplits(
             DatasetPreparation.Subset(all.Train, run.MaxTrainDocs, run.Seed),
@@ -49,6 +71,7 @@ public static class RecipeStages
         var pretrained = PretrainedFolder(run, progress);
         var encoder = BertTextEncoder.FromFolder(pretrained);
         var args = run.ToTrainingArguments() with { MaxLength = Math.Min(run.MaxLength, encoder.MaxLengthLimit) };
+        if (args.MaxLength != run.MaxLength) (progress ?? ConsoleLines).Report($"max length {run.MaxLength} → {args.MaxLength}, the model's limit");
         Reproducibility.SetSeed(run.Seed); // the new classifier head's initialisation
         var (model, report) = BertForSequenceClassification.FromPretrained(pretrained, splits.ClassNames);
         progress?.Report(report.ToString());
@@ -63,12 +86,18 @@ public static class RecipeStages
     /// Trains and saves the best model for 05 and 06. With <paramref name="resume"/>, a run stopped earlier (Ctrl+C, a crash)
     /// continues from its latest checkpoint, but only if its checkpoints were made with the same settings and data split
     /// (<see cref="RunFingerprint"/>); otherwise it starts over and says why in one line. Without
-    /// <paramref name="resume"/>, earlier checkpoints of this run are discarded.
+    /// <paramref name="resume"/>, earlier checkpoints of this run are discarded. Without a <paramref name="cancel"/>
+    /// token, the one a notebook runner set (<see cref="Interruption"/>) stops it. The run folder is locked meanwhile
+    /// (<see cref="RunFolderLock"/>); what it finds there (a resume, a killed save's leftovers) is told to
+    /// <paramref name="log"/>, by default the console (a notebook shows it under the cell).
     /// </summary>
-    public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default)
+    public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default, IProgress<string>? log = null)
     {
-        var resumeFrom = ResumeDecision(run, resume, out var reason);
-        if (reason is not null) Console.WriteLine(reason);
+        if (!cancel.CanBeCanceled) cancel = Interruption.Token;
+        log ??= ConsoleLines;
+        using var runLock = RunFolderLock.Acquire(run.RunDir, log);
+        RemoveUnfinishedSaves(run, log);
+        var resumeFrom = ResumeFrom(run, trainer, resume, log);
         if (resumeFrom is null)
         {
             if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
@@ -78,27 +107,62 @@ public static class RecipeStages
         var result = trainer.Train(resumeFrom, cancel);
         if (result.Cancelled) return result;
         trainer.SaveModel(run.BestModelDir);
+        ModelCard.Write(run.BestModelDir, run, result.State, BertConfig.Load(Path.Combine(run.BestModelDir, CheckpointFiles.Config)).ClassNames);
         result.State.Save(run.TrainerStatePath);
         return result;
     }
 
-    /// <summary>"latest" where the run can continue from its checkpoints, else null, with a line saying why it starts over.</summary>
-    static string? ResumeDecision(RunSettings run, bool resume, out string? reason)
+    /// <summary>
+    /// The latest checkpoint where the run can continue from it, else null: no checkpoint, resume off, or checkpoints made
+    /// with other settings or data (each change named in the line that says so).
+    /// </summary>
+    static string? ResumeFrom(RunSettings run, Trainer trainer, bool resume, IProgress<string> log)
     {
-        reason = null;
-        bool hasCheckpoint = Directory.Exists(run.CheckpointsDir) && Directory.EnumerateDirectories(run.CheckpointsDir, "checkpoint-*").Any();
-        if (!hasCheckpoint) return null;
+        var checkpoints = CheckpointFolders.List(run.CheckpointsDir);
+        if (checkpoints.Count == 0) return null;
         if (!resume)
         {
-            reason = $"Starting over: resume is off, so the checkpoints in {run.CheckpointsDir} are discarded.";
+            log.Report($"starting over: resume is off, so the checkpoints in {run.CheckpointsDir} are discarded");
             return null;
         }
         var saved = RunFingerprint.Load(run.CheckpointsDir);
         var changes = saved is null ? ["no record of the settings they were made with"] : RunFingerprint.Of(run).ChangesSince(saved);
-        if (changes.Count == 0) return "latest";
-        reason = $"Starting over: the checkpoints in {run.CheckpointsDir} were made with other settings ({string.Join(", ", changes)}). "
-            + "Set runName to keep both runs.";
-        return null;
+        if (changes.Count > 0)
+        {
+            log.Report($"starting over: the checkpoints in {run.CheckpointsDir} were made with other settings ({string.Join(", ", changes)}); "
+                + "set runName (--run-name) to keep both runs");
+            return null;
+        }
+        var latest = checkpoints[^1];
+        var state = TrainerState.Load(Path.Combine(latest, "trainer_state.json"));
+        if (state.MaxSteps != trainer.MaxSteps)
+            throw new ArgumentException($"{latest} was saved by a run of {state.MaxSteps} steps, but these settings make {trainer.MaxSteps}. " +
+                $"Resume with the same epochs, batch size and data, or start over: {StartOver}.");
+        log.Report($"resuming from {Path.GetFileName(latest)} (step {state.GlobalStep} of {state.MaxSteps})");
+        return latest;
+    }
+
+    /// <summary>How a user discards a run's checkpoints, from the CLI, a notebook or the runner.</summary>
+    public const string StartOver = "bertnb train --fresh, or resume = false in 04-training (bertnb-run -p resume=false)";
+
+    /// <summary>A save killed half-way (kill -9, power loss) leaves its temp folder (AtomicFile's *.tmp); nothing else removes it.</summary>
+    static void RemoveUnfinishedSaves(RunSettings run, IProgress<string> log)
+    {
+        foreach (var folder in new[] { run.RunDir, run.CheckpointsDir }.Where(Directory.Exists))
+            foreach (var temp in Directory.EnumerateFileSystemEntries(folder, "*.tmp").ToList())
+            {
+                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+                else File.Delete(temp);
+                log.Report($"removed {Path.GetFileName(temp)}, an unfinished save left by a run that was killed");
+            }
+    }
+
+    /// <summary>Lines to standard output, at once and in order (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+    static readonly IProgress<string> ConsoleLines = new LineWriter();
+
+    sealed class LineWriter : IProgress<string>
+    {
+        public void Report(string line) => Console.WriteLine(line);
     }
 
     /// <summary>The trainer_state.json that 04-training saved for this run.</summary>

@@ -34,10 +34,12 @@ public sealed record RunSettings
     /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
+    /// <summary>Leave out own-data rows that cannot be read (listed in the split's Skipped) instead of stopping at the first.</summary>
+    public bool SkipBadRows { get; init; }
     /// <summary>The run folder: a name under data/runs (the profile's, by default) or an absolute path.</summary>
     public string? RunName { get; init; }
 
-    public static readonly IReadOnlyList<string> Profiles = ["smoke", "quick", "full"];
+    public static IReadOnlyList<string> Profiles => ProfileNames.All;
 
     /// <summary>The notebooks' entry: the profile from their parameter, else the series' one (<see cref="SeriesProfile"/>).</summary>
     public static RunSettings ForSeries(string? profile) => For(SeriesProfile.Resolve(profile).Profile);

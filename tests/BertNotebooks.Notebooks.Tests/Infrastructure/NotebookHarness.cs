@@ -25,7 +25,7 @@ public sealed class NotebookHarness : IDisposable
     public ConcurrentQueue<CellProgress> Progress { get; } = new();
 
     /// <summary>The checkout these tests run from (holds BertNotebooks.sln).</summary>
-    public static string RepositoryRoot { get; } = RunnerArguments.FindRepositoryRoot(AppContext.BaseDirectory);
+    public static string RepositoryRoot { get; } = RunnerCommand.FindRepositoryRoot(AppContext.BaseDirectory);
 
     public Task<NotebookResult> RunAsync(string notebookPath, IReadOnlyList<NotebookParameter>? parameters = null, bool html = false) =>
         Runner(parameters ?? [], html).RunAsync(notebookPath);

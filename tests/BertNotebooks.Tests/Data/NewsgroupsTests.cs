@@ -130,7 +130,7 @@ public class NewsgroupsTests(ITestOutputHelper output)
 
         var error = Assert.Throws<DatasetFormatException>(() => Newsgroups.Load(NewsgroupsSubset.Train, Local(path)));
 
-        Assert.Contains("not a gzip file", error.Message);
+        Assert.Contains("neither a gzip file nor a tar archive", error.Message);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class RecipeStagesTests : IDisposable
         try { again = RecipeStages.Train(changed, RecipeStages.CreateTrainer(changed, splits)); }
         finally { Console.SetOut(original); }
 
-        Assert.Contains("Starting over", output.ToString());
+        Assert.Contains("starting over", output.ToString());
         Assert.Contains("LearningRate 0.001 → 0.01", output.ToString());
         var loggedRates = again.State.LogHistory.Where(e => e.ContainsKey("learning_rate")).Select(e => e["learning_rate"]).ToList();
         Assert.Equal(4, loggedRates.Count); // all four steps trained again, not zero

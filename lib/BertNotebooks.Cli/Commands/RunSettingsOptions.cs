@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Reflection;
+using BertNotebooks.Hosting;
+using BertNotebooks.Recipe;
+
+namespace BertNotebooks.Cli.Commands;
+
+/// <summary>
+/// One option per <see cref="RunSettings"/> property, named after it (<c>MaxLength</c> → <c>--max-length</c>), so that the
+/// CLI, the notebooks and the runner's <c>-p</c> share one set of names and one set of defaults: the profile's.
+/// A property added to RunSettings is an option here without further code.
+/// </summary>
+public sealed class RunSettingsOptions
+{
+    /// <summary>Shorter spellings that earlier versions of the CLI documented.</summary>
+    static readonly Dictionary<string, string[]> Aliases = new() { [nameof(RunSettings.Dataset)] = ["--data"], [nameof(RunSettings.LearningRate)] = ["--lr"] };
+
+    readonly List<(PropertyInfo Property, Option Option, Func<ParseResult, object?> Value)> _bound = [];
+
+    public Option<string> Profile { get; } = CommandLineHost.Defaulted("--profile", "The starting settings", "full")
+        .Check(value => CommandLineHost.OneOf("--profile", "a profile", value, RunSettings.Profiles));
+
+    public RunSettingsOptions()
+    {
+        foreach (var property in typeof(RunSettings).GetProperties().Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.Profile)))
+        {
+            var (name, description, aliases) = (OptionName(property.Name), Describe(property), Aliases.GetValueOrDefault(property.Name, []));
+            var (option, value) = Nullable.GetUnderlyingType(property.PropertyType) is null
+                ? ((Option, Func<ParseResult, object?>))typeof(RunSettingsOptions).GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(property.PropertyType).Invoke(null, [name, description, aliases])!
+                : NullableOption(property.PropertyType, name, description, aliases);
+            _bound.Add((property, option, value));
+        }
+    }
+
+    static (Option, Func<ParseResult, object?>) Typed<T>(string name, string description, string[] aliases)
+    {
+        var option = CommandLineHost.Typed<T>(name, description, aliases);
+        return (option, result => result.GetValue(option));
+    }
+
+    /// <summary>A nullable setting (MaxTrainDocs) takes "none" for null: read as text, checked and converted here.</summary>
+    static (Option, Func<ParseResult, object?>) NullableOption(Type type, string name, string description, string[] aliases)
+    {
+        var option = CommandLineHost.Typed<string>(name, description + " (none: no limit)", aliases)
+            .Check(text => TypedValue.TryParse(type, text, out _) ? null : $"{name} expects {TypedValue.Describe(type)}, not '{text}'.");
+        return (option, result => TypedValue.TryParse(type, result.GetValue(option)!, out var value) ? value : null);
+    }
+
+    public IEnumerable<Option> All => _bound.Select(b => b.Option).Prepend(Profile);
+
+    /// <summary>The profile's settings with every option given on the command line set by name.</summary>
+    public RunSettings Bind(ParseResult result)
+    {
+        var run = RunSettings.For(result.GetValue(Profile)!) with { };
+        foreach (var (property, option, value) in _bound)
+            if (result.GetResult(option) is OptionResult { Implicit: false })
+                property.SetValue(run, value(result));
+        return run;
+    }
+
+    /// <summary>MaxLength → --max-length.</summary>
+    public static string OptionName(string propertyName) =>
+        "--" + string.Concat(propertyName.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    /// <summary>The property's name and its default in each profile, e.g. "RunSettings.MaxLength [smoke 64, quick 128, full 512]".</summary>
+    static string Describe(PropertyInfo property)
+    {
+        var defaults = RunSettings.Profiles.Select(p => (Profile: p, Value: Format(property.GetValue(RunSettings.For(p))))).ToList();
+        var shown = defaults.Select(d => d.Value).Distinct().Count() == 1
+            ? $"default {defaults[0].Value}"
+            : string.Join(", ", defaults.Select(d => $"{d.Profile} {d.Value}"));
+        return $"RunSettings.{property.Name} [{shown}]";
+    }
+
+    static string Format(object? value) => value switch
+    {
+        null => "none",
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
+}
