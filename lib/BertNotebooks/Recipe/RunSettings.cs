@@ -59,7 +59,7 @@ public sealed record RunSettings
         "quick" => new RunSettings
         {
             Profile = "quick", MaxLength = 128, Epochs = 1, BatchSize = 16, LearningRate = 2e-4, WarmupSteps = 30,
-            EvalSteps = 0, LoggingSteps = 20, MaxTrainDocs = 9600, MaxEvalDocs = 1000,
+            EvalSteps = 150, LoggingSteps = 20, MaxTrainDocs = 9600, MaxEvalDocs = 1000,
         },
         "full" => new RunSettings { Profile = "full" },
         _ => throw new ArgumentException($"Unknown profile '{profile}'. Use one of: {string.Join(", ", Profiles)}.", nameof(profile)),
@@ -67,7 +67,8 @@ public sealed record RunSettings
 
     /// <summary>The same settings with the given values replaced; null (or empty) keeps the profile's. For notebook parameters.</summary>
     public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null, int? batchSize = null,
-        double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null) => this with
+        double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null,
+        int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null) => this with
     {
         Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
         Model = string.IsNullOrWhiteSpace(model) ? Model : model,
@@ -79,6 +80,10 @@ public sealed record RunSettings
         Device = string.IsNullOrWhiteSpace(device) ? Device : device,
         MaxTrainDocs = maxTrainDocs ?? MaxTrainDocs,
         RunName = string.IsNullOrWhiteSpace(runName) ? RunName : runName,
+        WarmupSteps = warmupSteps ?? WarmupSteps,
+        WeightDecay = weightDecay ?? WeightDecay,
+        EvalSteps = evalSteps ?? EvalSteps,
+        SkipBadRows = skipBadRows ?? SkipBadRows,
     };
 
     public string RunDir => BertPaths.RunDir(RunName ?? Profile);

@@ -4,7 +4,11 @@ using BertNotebooks.Training;
 
 namespace BertNotebooks.Tests.Recipe;
 
-/// <summary>The stages the notebooks and <c>bertnb train</c> share, end to end on a CSV the test writes and the tiny-bert fixture.</summary>
+/// <summary>
+/// The stages the notebooks and <c>bertnb train</c> share, end to end on a CSV the test writes and the tiny-bert fixture.
+/// The resume test compares two runs bit for bit, so the class runs where no other test draws from torch's generator.
+/// </summary>
+[Collection(Tests.Training.GlobalRngCollection.Name)]
 public sealed class RecipeStagesTests : IDisposable
 {
     readonly TempFolder _temp = new();
