@@ -77,6 +77,23 @@ public static class Figures
         return Styled(chart, normalize ? title + " (share of each true class)" : title, "predicted", "true", width: size, height: size);
     }
 
+    /// <summary>
+    /// One attention head's probabilities over a sentence's tokens, row-major (n × n for n tokens): row i is how much
+    /// token i attends to each token (rows sum to 1). Padding columns are 0, since the mask removed them before the softmax.
+    /// </summary>
+    public static GenericChart AttentionHeatmap(IReadOnlyList<float> probabilities, IReadOnlyList<string> tokens, string title = "Attention")
+    {
+        var n = tokens.Count;
+        if (probabilities.Count != n * n)
+            throw new ArgumentException($"{probabilities.Count} probabilities for {n} tokens; pass the {n} x {n} block of one head.", nameof(probabilities));
+        // Plotly merges equal category labels, so a repeated token gets its position appended.
+        var labels = tokens.Select((token, i) => tokens.Take(i).Contains(token) ? $"{token} ({i})" : token).ToArray();
+        var z = Enumerable.Range(0, n).Select(row => Enumerable.Range(0, n).Select(col => (double)probabilities[row * n + col]).ToArray()).ToArray();
+        var chart = Chart.Heatmap<double, string, string, string>(z, X: labels, Y: labels, ReverseYAxis: true, ColorScale: StyleParam.Colorscale.Viridis);
+        var size = Math.Max(400, 26 * n + 180);
+        return Styled(chart, title, "attended token (key)", "token (query)", width: size, height: size);
+    }
+
     /// <summary>Two models' metrics side by side: one group of bars per metric.</summary>
     public static GenericChart ModelComparison(
         IReadOnlyList<string> metricNames, string modelA, IReadOnlyList<double> valuesA, string modelB, IReadOnlyList<double> valuesB,

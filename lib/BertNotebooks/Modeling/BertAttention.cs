@@ -17,6 +17,9 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>HF's <c>attention.self</c>.</summary>
+    public BertSelfAttention Self => @self;
+
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)

@@ -15,6 +15,9 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The blocks in order, read-only (HF <c>encoder.layer</c>).</summary>
+    public IReadOnlyList<BertLayer> Layers => [.. layer];
+
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)

@@ -33,6 +33,8 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
 
     /// <summary>The encoder, for callers that want hidden states as well as logits.</summary>
     public BertModel Bert => bert;
+    public Dropout Dropout => dropout;
+    public Linear Classifier => classifier;
 
     public override SequenceClassifierOutput forward(EncodedBatch batch)
     {

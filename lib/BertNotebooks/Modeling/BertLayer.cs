@@ -18,6 +18,8 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    public BertAttention Attention => attention;
+
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)

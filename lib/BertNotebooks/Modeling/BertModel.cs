@@ -13,6 +13,11 @@ public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
 
     public BertConfig Config { get; }
 
+    // Read-only, for walking the forward pass by hand (03-model); training goes through forward.
+    public BertEmbeddings Embeddings => embeddings;
+    public BertEncoder Encoder => encoder;
+    public BertPooler? Pooler => pooler;
+
     /// <param name="addPoolingLayer">false for encoders whose checkpoints carry no pooler (PooledOutput is then null)</param>
     public BertModel(BertConfig config, bool addPoolingLayer = true) : base(nameof(BertModel))
     {
@@ -37,7 +42,7 @@ public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
     }
 
     /// <summary>(B, T) 1/0 → (B, 1, 1, T): 0 for real tokens, the dtype's minimum for padding, as HF's extended mask.</summary>
-    static Tensor AdditiveMask(Tensor attentionMask, ScalarType dtype)
+    public static Tensor AdditiveMask(Tensor attentionMask, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         var keep = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2); // (B, 1, 1, T)

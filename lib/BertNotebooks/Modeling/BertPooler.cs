@@ -9,6 +9,9 @@ public sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
     readonly Linear dense;
 
+    /// <summary>The pooler is <c>tanh(dense(hidden[:, 0]))</c>; this is its dense layer, read-only.</summary>
+    public Linear Dense => dense;
+
     public BertPooler(BertConfig config) : base(nameof(BertPooler))
     {
         dense = nn.Linear(config.HiddenSize, config.HiddenSize);

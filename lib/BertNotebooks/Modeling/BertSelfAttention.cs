@@ -40,4 +40,20 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
             Heads(query), Heads(key), Heads(value), additiveMask, training ? attentionDropout : 0.0);            // (B, nh, T, hs)
         return scope.MoveToOuter(context.transpose(1, 2).reshape(b, t, heads * headSize));                     // (B, T, H)
     }
+
+    /// <summary>
+    /// softmax(q kᵀ / √hs + mask) for each head, without dropout: what the fused attention computes inside and never
+    /// returns. For looking at (03-model draws it); the forward pass does not use it.
+    /// </summary>
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T)</param>
+    /// <returns>(B, nh, T, T): row i is how much token i attends to each token</returns>
+    public Tensor AttentionProbabilities(Tensor hidden, Tensor additiveMask)
+    {
+        using var scope = NewDisposeScope();
+        var (b, t) = (hidden.shape[0], hidden.shape[1]);
+        Tensor Heads(Linear projection) => projection.forward(hidden).view(b, t, heads, headSize).transpose(1, 2); // (B, nh, T, hs)
+        var scores = Heads(query).matmul(Heads(key).transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask;   // (B, nh, T, T)
+        return scope.MoveToOuter(nn.functional.softmax(scores, -1));
+    }
 }

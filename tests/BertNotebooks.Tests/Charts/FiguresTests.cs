@@ -47,6 +47,20 @@ public partial class FiguresTests
     }
 
     [Fact]
+    public void Attention_heatmap_puts_row_i_at_token_i_and_tells_repeated_tokens_apart()
+    {
+        float[] probabilities = [0.5f, 0.25f, 0.25f, 0.1f, 0.8f, 0.1f, 0f, 0f, 1f];
+
+        var heatmap = Assert.Single(Traces(Figures.AttentionHeatmap(probabilities, ["[CLS]", "the", "the"])).EnumerateArray());
+
+        Assert.Equal("heatmap", heatmap.GetProperty("type").GetString());
+        Assert.Equal(["[CLS]", "the", "the (2)"], Strings(heatmap.GetProperty("x")));
+        var z = heatmap.GetProperty("z").EnumerateArray().Select(Numbers).ToList();
+        Assert.Equal([0.1, 0.8, 0.1], z[1].Select(v => Math.Round(v, 6)));
+        Assert.Throws<ArgumentException>(() => Figures.AttentionHeatmap(probabilities, ["[CLS]", "the"]));
+    }
+
+    [Fact]
     public void Loss_curves_hold_train_and_eval_series()
     {
         var traces = Traces(Figures.LossCurves([1, 2, 3], [2.5, 1.5, 0.75], [3], [0.875])).EnumerateArray().ToList();
