@@ -75,6 +75,11 @@ public sealed class BertTextEncoder
     /// <summary>WordPiece tokens of <paramref name="text"/> without [CLS]/[SEP], like HF's <c>tokenize()</c>.</summary>
     public IReadOnlyList<string> Tokenize(string text) => [.. WordPieceIds(text).Select(id => _idToToken[id])];
 
+    /// <summary>The vocabulary entry of one id, as written there (<c>##ing</c>, <c>[CLS]</c>), like HF's <c>convert_ids_to_tokens</c>.</summary>
+    public string TokenOf(int id) => (uint)id < (uint)_idToToken.Length
+        ? _idToToken[id]
+        : throw new ArgumentOutOfRangeException(nameof(id), $"Id {id} is outside the vocabulary (0 to {_idToToken.Length - 1}).");
+
     /// <summary>
     /// [CLS] text [SEP], cut to <paramref name="maxLength"/> tokens (both specials included) from the end;
     /// null keeps every token, like HF without truncation.
