@@ -47,6 +47,13 @@ public static class Figures
         return Styled(Chart.Combine([train, eval]), title, "step", "loss");
     }
 
+    /// <summary>The learning rate at each step: the schedule before training, or the logged rates after.</summary>
+    public static GenericChart LearningRate(IReadOnlyList<int> steps, IReadOnlyList<double> rates, string title = "Learning rate")
+    {
+        SameLength(steps, nameof(steps), rates, nameof(rates));
+        return Styled(Chart.Line<int, double, string>(steps, rates, Name: "learning rate"), title, "step", "learning rate");
+    }
+
     /// <summary>Evaluation accuracy per evaluation step, on a 0–1 axis so that runs compare by eye.</summary>
     public static GenericChart AccuracyCurve(IReadOnlyList<int> evalSteps, IReadOnlyList<double> accuracy, string title = "Eval accuracy")
     {

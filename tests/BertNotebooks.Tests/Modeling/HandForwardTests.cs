@@ -1,5 +1,6 @@
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
+using BertNotebooks.Training;
 using static TorchSharp.torch;
 
 namespace BertNotebooks.Tests.Modeling;
@@ -53,5 +54,45 @@ public sealed class HandForwardTests
         Assert.True((probabilities.sum(-1) - 1).abs().max().item<float>() < 1e-5f);
         Assert.Equal(0f, probabilities[1, .., .., 5..].abs().max().item<float>()); // the second text's padding keys
         Assert.True(probabilities[0, .., .., 5..].min().item<float>() > 0f);         // the first text has no padding
+    }
+}
+
+/// <summary>04-training's step by hand (loss, backward, clip, AdamW with the scheduled rate) is the Trainer's step.</summary>
+public sealed class HandTrainingStepTests
+{
+    [FixtureFact("tiny-bert")]
+    public void One_step_by_hand_gives_the_weights_of_the_trainers_step()
+    {
+        BertForSequenceClassification TinyBert()
+        {
+            var (model, _) = BertForSequenceClassification.FromPretrained(Shared.Fixture("tiny-bert"),
+                configure: c => { c.HiddenDropoutProb = 0; c.AttentionProbsDropoutProb = 0; });
+            model.train();
+            return model;
+        }
+        var batch = new EncodedBatch(
+            tensor(new long[,] { { 101, 7592, 2088, 2003, 102 }, { 101, 2307, 2154, 102, 0 } }),
+            tensor(new long[,] { { 1, 1, 1, 1, 1 }, { 1, 1, 1, 1, 0 } }),
+            zeros(2, 5, dtype: ScalarType.Int64),
+            tensor(new long[] { 3, 17 }));
+        var args = new TrainingArguments { LearningRate = 1e-3, WeightDecay = 0.01, MaxGradNorm = 1.0 };
+        var (byHand, byTrainer) = (TinyBert(), TinyBert());
+
+        var loss = byHand.call(batch).Loss!;
+        loss.backward();
+        nn.utils.clip_grad_norm_(byHand.parameters(), args.MaxGradNorm);
+        var optimizer = ParameterGroups.CreateAdamW(byHand, args);
+        var schedule = new LinearSchedule(args.LearningRate, WarmupSteps: 0, TotalSteps: 6);
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = schedule.LearningRateAt(0);
+        optimizer.step();
+
+        using var stepper = new OptimizerStepper(byTrainer, args, totalSteps: 6, warmupSteps: 0);
+        stepper.Step([batch]);
+
+        var trained = byTrainer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in byHand.named_parameters())
+            Assert.True((parameter - trained[name]).abs().max().item<float>() <= 1e-6f, $"{name} differs");
+        Assert.True((byHand.named_parameters().First().parameter - TinyBert().named_parameters().First().parameter).abs().max().item<float>() > 0,
+            "the step changed nothing, so the comparison proves nothing");
     }
 }
