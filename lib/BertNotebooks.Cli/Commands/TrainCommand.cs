@@ -13,7 +13,7 @@ public sealed class TrainCommand : ICliCommand
     public string Summary =>
         "Fine-tune and evaluate [--profile full|quick|smoke --model all-MiniLM-L6-v2 --data 20newsgroups --max-length N --epochs N " +
         "--batch-size N --lr X --warmup-steps N --weight-decay X --eval-steps N (0: per epoch) --max-steps N --max-train-docs N " +
-        "--max-eval-docs N --group-by-length true --seed 42 --device auto --run-name NAME --fresh --newsgroups-archive PATH]";
+        "--max-eval-docs N --group-by-length true --seed 42 --device auto --precision auto|fp32|bf16 --run-name NAME --fresh --newsgroups-archive PATH]";
 
     public Task<int> RunAsync(CliArguments a, CancellationToken cancel)
     {
@@ -36,6 +36,7 @@ public sealed class TrainCommand : ICliCommand
             GroupByLength = !string.Equals(a.String("group-by-length", "true"), "false", StringComparison.OrdinalIgnoreCase),
             Seed = a.Int("seed", profile.Seed),
             Device = a.String("device", profile.Device)!,
+            Precision = a.String("precision", profile.Precision)!,
             RunName = a.String("run-name", $"cli-{profile.Profile}"),
         };
         var log = new Progress<string>(Console.Error.WriteLine);
