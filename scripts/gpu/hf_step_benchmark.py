@@ -2,7 +2,8 @@
 
 Same shapes, same work per step (forward, backward, AdamW with lr 5e-5 and weight decay 0.01 on every parameter, no
 clipping), warm-up steps, then the median of timed steps with CUDA synchronised around each. Prints one JSON object per
-configuration. dtype: fp32, tf32 (float32 with TF32 matmuls) or bf16 (autocast).
+configuration. dtype: fp32, tf32 (float32 with TF32 matmuls) or bf16 (torch.autocast to bfloat16 around the forward, as the
+HF Trainer does with bf16=True; master weights and AdamW stay float32), matching `bertnb bench-step --precision bf16`.
 """
 import argparse, json, statistics, time
 

@@ -4,11 +4,15 @@ using System.Text.Json;
 using BertNotebooks.Hosting;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
+using BertNotebooks.Training;
 using TorchSharp;
 
 namespace BertNotebooks.Cli.Commands;
 
-/// <summary><c>bertnb bench-step</c>: training-step time and matmul efficiency of a BERT of a given shape.</summary>
+/// <summary>
+/// <c>bertnb bench-step</c>: training-step time and matmul efficiency of a BERT of a given shape. With a precision that
+/// resolves to bf16, fp32 and bf16 steps are timed in turn on the same shape and their speed-up printed.
+/// </summary>
 public sealed class BenchStepCommand : ICliCommand
 {
     readonly Option<string> _preset = CommandLineHost.Defaulted("--preset", "The model's shape: minilm or bert-base", "minilm");
@@ -16,13 +20,15 @@ public sealed class BenchStepCommand : ICliCommand
     readonly Option<int> _steps = CommandLineHost.Defaulted("--steps", "Timed steps per shape", 10);
     readonly Option<int> _warmup = CommandLineHost.Defaulted("--warmup", "Untimed steps first", 2);
     readonly Option<string> _device = CommandLineHost.Defaulted("--device", "auto, cpu, cuda or cuda:N", "cpu");
+    readonly Option<string> _precision = CommandLineHost.Defaulted("--precision", "fp32, bf16 (times fp32 and bf16 in turn) or auto", PrecisionChoice.Fp32);
+    readonly Option<int?> _threads = new("--threads") { Description = "LibTorch threads (default: one per core)" };
     readonly Option<bool> _tf32 = new("--tf32") { Description = "Allow TF32 matmuls on NVIDIA GPUs (off by default, as in PyTorch)" };
-    readonly Option<bool> _json = new("--json") { Description = "One JSON line per shape, as scripts/gpu/hf_step_benchmark.py prints" };
+    readonly Option<bool> _json = new("--json") { Description = "One JSON line per shape and precision, as scripts/gpu/hf_step_benchmark.py prints" };
 
     public Command Create()
     {
-        var command = new Command("bench-step", "Time forward+backward+AdamW steps of a BERT of a given shape")
-            { _preset, _shapes, _steps, _warmup, _device, _tf32, _json };
+        var command = new Command("bench-step", "Time forward+backward+AdamW steps of a BERT of a given shape; with bf16, fp32 and bf16 in turn")
+            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _tf32, _json };
         command.SetAction((result, cancel) => Task.FromResult(Run(result)));
         return command;
     }
@@ -30,19 +36,32 @@ public sealed class BenchStepCommand : ICliCommand
     int Run(ParseResult args)
     {
         var device = Devices.Resolve(args.GetValue(_device));
+        // LibTorch's default is one thread per core; fewer keep a shared machine's load from stalling its thread barriers.
+        if (args.GetValue(_threads) is int threads) torch.set_num_threads(threads);
+        var hardware = Hardware.Detect(device);
+        Console.WriteLine($"{hardware}; {torch.get_num_threads()} threads");
+        var precision = PrecisionChoice.Choose(args.GetValue(_precision)!, hardware);
+        Console.WriteLine(precision);
+        if (precision.Warning is { } warning) Console.Error.WriteLine("warning: " + warning);
         // Off by default, as in PyTorch: TF32 trades float32 matmul precision for speed on NVIDIA GPUs.
         var tf32 = args.GetValue(_tf32);
         if (tf32) torch.backends.cuda.matmul.allow_tf32 = true;
         var preset = args.GetValue(_preset)!;
         var progress = new Progress<string>(line => Console.Error.WriteLine(line));
-        var shapes = args.GetValue(_shapes)!.Split(',');
-        foreach (var shape in shapes)
+        int steps = args.GetValue(_steps), warmup = args.GetValue(_warmup);
+        // Emulated bf16 is about 40x slower: a few steps show the ratio.
+        if (precision.Warning is not null) (steps, warmup) = (Math.Min(steps, 2), Math.Min(warmup, 1));
+        IReadOnlyList<torch.ScalarType?> computeTypes = precision.Bf16 ? [null, torch.ScalarType.BFloat16] : [null];
+        foreach (var shape in args.GetValue(_shapes)!.Split(','))
         {
             var parts = shape.Split('x');
             if (parts.Length != 2 || !int.TryParse(parts[0], out int batch) || !int.TryParse(parts[1], out int sequence))
                 throw new ArgumentException($"--shapes takes BATCHxSEQ pairs such as 8x512,32x128, not '{shape}'.");
-            var result = TrainingStepBenchmark.Run(TrainingStepBenchmark.Shape(preset), batch, sequence, args.GetValue(_steps), args.GetValue(_warmup), device, progress);
-            Console.WriteLine(args.GetValue(_json) ? Json(preset, result, tf32) : result.ToString());
+            var results = TrainingStepBenchmark.Run(TrainingStepBenchmark.Shape(preset), batch, sequence, steps, warmup, device, computeTypes, progress);
+            foreach (var result in results)
+                Console.WriteLine(args.GetValue(_json) ? Json(preset, result, tf32) : result.ToString());
+            if (results.Count == 2 && !args.GetValue(_json))
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up bf16 vs fp32: {0:F2}x", results[0].MedianStepSeconds / results[1].MedianStepSeconds));
         }
         return CommandLineHost.Success;
     }
@@ -50,7 +69,8 @@ public sealed class BenchStepCommand : ICliCommand
     /// <summary>One line in the form scripts/gpu/hf_step_benchmark.py prints, so scripts/gpu/compare.py can pair them.</summary>
     static string Json(string preset, TrainingStepBenchmark.Result r, bool tf32) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
-        ["impl"] = "bertnotebooks", ["preset"] = preset, ["batch"] = r.Batch, ["seq"] = r.Sequence, ["dtype"] = tf32 ? "tf32" : "fp32",
+        ["impl"] = "bertnotebooks", ["preset"] = preset, ["batch"] = r.Batch, ["seq"] = r.Sequence,
+        ["dtype"] = r.Precision == "fp32" && tf32 ? "tf32" : r.Precision,
         ["median_step_s"] = r.MedianStepSeconds, ["samples_per_s"] = r.Batch / r.MedianStepSeconds,
         ["achieved_gflops"] = Math.Round(r.AchievedGflops, 1), ["matmul_gflops"] = Math.Round(r.MatmulGflops, 1),
         ["peak_rss_mib"] = r.PeakRssBytes is long b ? Math.Round(b / 1048576.0) : null, ["device"] = r.Device,

@@ -3,6 +3,7 @@ using BertNotebooks.Evaluation;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
+using BertNotebooks.Training;
 using TorchSharp;
 
 namespace BertNotebooks.Inference;
@@ -19,21 +20,26 @@ public sealed class Predictor : IDisposable
 
     public torch.Device Device { get; }
     public int MaxLength { get; }
+    /// <summary>fp32, or bf16 mixed precision (<see cref="Modeling.Autocast"/>), and why.</summary>
+    public PrecisionChoice Precision { get; }
     public IReadOnlyList<string> ClassNames => _model.ClassNames;
 
-    Predictor(BertForSequenceClassification model, BertTextEncoder encoder, torch.Device device, int maxLength)
+    Predictor(BertForSequenceClassification model, BertTextEncoder encoder, torch.Device device, int maxLength, PrecisionChoice precision)
     {
         _model = model;
         _encoder = encoder;
         Device = device;
         MaxLength = maxLength;
+        Precision = precision;
         _model.eval();
     }
 
     /// <param name="device">"auto", "cpu", "cuda" or "cuda:N".</param>
     /// <param name="maxLength">Tokens per text at most, [CLS] and [SEP] included; capped by the model's position embeddings.</param>
-    public static Predictor Load(string modelFolder, string device = "auto", int maxLength = 512)
+    /// <param name="precision">"fp32" (the default, as HF pipelines), "bf16" or "auto" (bf16 where the hardware has bf16 units).</param>
+    public static Predictor Load(string modelFolder, string device = "auto", int maxLength = 512, string precision = PrecisionChoice.Fp32)
     {
+        PrecisionChoice.Normalise(precision);
         if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), not {maxLength}.", nameof(maxLength));
         var encoder = BertTextEncoder.FromFolder(modelFolder);
         var resolved = Devices.Resolve(device);
@@ -43,13 +49,14 @@ public sealed class Predictor : IDisposable
             model.Dispose();
             throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
         }
-        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit));
+        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit), PrecisionChoice.Choose(precision, Hardware.Detect(resolved)));
     }
 
     public Prediction Predict(string text, int topK = 3) => PredictBatch([text], topK)[0];
 
     /// <summary>
-    /// Predictions in input order, <paramref name="batchSize"/> texts per forward pass, each batch padded to its longest text.
+    /// Predictions in input order, <paramref name="batchSize"/> texts per forward pass. The texts are batched in order of
+    /// length, so that each batch, padded to its longest text, carries little padding when lengths are mixed.
     /// <paramref name="textPairs"/>: second segments, for a model trained on sentence pairs.
     /// </summary>
     public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32, IReadOnlyList<string>? textPairs = null)
@@ -63,29 +70,35 @@ public sealed class Predictor : IDisposable
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
-        var predictions = new List<Prediction>(texts.Count);
+        var predictions = new Prediction[texts.Count];
         using var noGrad = torch.no_grad();
-        for (int start = 0; start < examples.Count; start += batchSize)
+        using var autocast = Modeling.Autocast.Enable(Precision.ComputeType);
+        foreach (var indices in LengthOrder(examples).Chunk(batchSize))
         {
             using var scope = torch.NewDisposeScope();
-            var chunk = examples.Skip(start).Take(batchSize).ToList();
+            var chunk = indices.Select(i => examples[i]).ToList();
             var logits = _model.call(Collator.Collate(chunk, Tokenization.Padding.Longest, MaxLength, withLabels: false).To(Device)).Logits.to(torch.float32).cpu(); // (B, C)
             int classes = (int)logits.shape[1];
             var flat = logits.data<float>().ToArray();
             for (int b = 0; b < chunk.Count; b++)
             {
-                var text = texts[start + b];
+                int index = indices[b];
+                var text = texts[index];
                 var probabilities = Softmax.Of(flat.AsSpan(b * classes, classes).ToArray());
                 int label = MostConfidentMistakes.ArgMax(probabilities);
                 var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
                     .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
                 // Only a text at the max length can have been cut; count its tokens again without truncation to know.
-                bool truncated = chunk[b].Length == MaxLength && UntruncatedLength(text, textPairs?[start + b]) > MaxLength;
-                predictions.Add(new Prediction(text, label, ClassNames[label], probabilities, top, chunk[b].Length, truncated, string.IsNullOrWhiteSpace(text)));
+                bool truncated = chunk[b].Length == MaxLength && UntruncatedLength(text, textPairs?[index]) > MaxLength;
+                predictions[index] = new Prediction(text, label, ClassNames[label], probabilities, top, chunk[b].Length, truncated, string.IsNullOrWhiteSpace(text));
             }
         }
         return predictions;
     }
+
+    /// <summary>Example indices from the longest to the shortest (ties in input order): the batching order of <see cref="PredictBatch"/>.</summary>
+    public static IReadOnlyList<int> LengthOrder(IReadOnlyList<TokenizedExample> examples) =>
+        Enumerable.Range(0, examples.Count).OrderByDescending(i => examples[i].Length).ToList();
 
     /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around each text, so a pair has one token fewer than both.</summary>
     int UntruncatedLength(string text, string? pair) =>

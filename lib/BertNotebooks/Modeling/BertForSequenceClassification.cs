@@ -40,7 +40,9 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
     {
         using var scope = NewDisposeScope();
         var encoded = bert.forward(batch);
-        var logits = classifier.forward(dropout.forward(encoded.PooledOutput!)); // (B, C)
+        var logits = Autocast.Linear(classifier, dropout.forward(encoded.PooledOutput!)); // (B, C)
+        // Softmax and the loss in float32, as autocast's cross_entropy; callers get float32 logits either way.
+        if (Autocast.ComputeType is not null) logits = logits.to(ScalarType.Float32);
         var loss = batch.Labels is null ? null : Loss(logits, batch.Labels);     // ()
         scope.MoveToOuter(logits);
         if (loss is not null) scope.MoveToOuter(loss);

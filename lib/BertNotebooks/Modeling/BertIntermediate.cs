@@ -22,6 +22,6 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(activation(dense.forward(hidden)));
+        return scope.MoveToOuter(activation(Autocast.Linear(dense, hidden)));
     }
 }

@@ -34,7 +34,7 @@ public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
     {
         using var scope = NewDisposeScope();
         var embedded = embeddings.forward(batch.InputIds, batch.TokenTypeIds);       // (B, T, H)
-        var hidden = encoder.forward(embedded, AdditiveMask(batch.AttentionMask, embedded.dtype)); // (B, T, H)
+        var hidden = encoder.forward(embedded, AdditiveMask(batch.AttentionMask, Autocast.ComputeTypeOr(embedded.dtype))); // (B, T, H)
         var pooled = pooler?.forward(hidden);                                           // (B, H)
         scope.MoveToOuter(embedded, hidden);
         if (pooled is not null) scope.MoveToOuter(pooled);

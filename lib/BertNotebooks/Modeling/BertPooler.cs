@@ -23,6 +23,6 @@ public sealed class BertPooler : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(tanh(dense.forward(hidden[.., 0])));
+        return scope.MoveToOuter(tanh(Autocast.Linear(dense, hidden[.., 0])));
     }
 }

@@ -23,10 +23,10 @@ public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <param name="input">(B, T, H) attention's output or (B, T, FFN) the feed-forward block's</param>
-    /// <param name="residual">(B, T, H) the block's input</param>
+    /// <param name="residual">(B, T, H) the block's input, float32: under autocast the sum promotes to float32 for LayerNorm</param>
     public override Tensor forward(Tensor input, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(LayerNorm.forward(dropout.forward(dense.forward(input)) + residual)); // (B, T, H)
+        return scope.MoveToOuter(LayerNorm.forward(dropout.forward(Autocast.Linear(dense, input)) + residual)); // (B, T, H)
     }
 }

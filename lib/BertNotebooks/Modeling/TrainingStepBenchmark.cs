@@ -9,7 +9,8 @@ namespace BertNotebooks.Modeling;
 
 /// <summary>
 /// Times full training steps (forward, backward, AdamW step) of a randomly initialised BERT and compares the achieved
-/// matmul throughput with a large float32 matmul measured in the same process, on the same device.
+/// matmul throughput with a large float32 matmul measured in the same process, on the same device. Several precisions
+/// are timed step by step in turn, so that a machine whose load changes slows them alike and their ratio holds.
 /// </summary>
 public static class TrainingStepBenchmark
 {
@@ -41,8 +42,9 @@ public static class TrainingStepBenchmark
         return b * t * c.NumHiddenLayers * (8 * h * h + 4 * h * f + 4 * t * h) + b * (2 * h * h + 2 * h * c.NumLabels);
     }
 
+    /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls under <see cref="Autocast"/></param>
     public sealed record Result(
-        BertConfig Config, int Batch, int Sequence, string Device, double MedianStepSeconds, double StepFlops, double MatmulGflops, long? PeakRssBytes)
+        BertConfig Config, int Batch, int Sequence, string Device, string Precision, double MedianStepSeconds, double StepFlops, double MatmulGflops, long? PeakRssBytes)
     {
         public double AchievedGflops => StepFlops / MedianStepSeconds / 1e9;
 
@@ -53,37 +55,82 @@ public static class TrainingStepBenchmark
             return string.Join(Environment.NewLine,
                 string.Format(inv, "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
                     Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize, Config.NumLabels, Batch, Sequence, Device),
-                string.Format(inv, "median step (forward + backward + AdamW): {0:F1} ms", MedianStepSeconds * 1e3),
+                string.Format(inv, "median {0} step (forward + backward + AdamW): {1:F1} ms", Precision, MedianStepSeconds * 1e3),
                 string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9, FlopFormula),
                 string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
                 string.Format(inv, "float32 matmul 2048x2048x2048 in this process: {0:F1} GFLOP/s", MatmulGflops),
-                string.Format(inv, "ratio achieved / matmul: {0:F2}", AchievedGflops / MatmulGflops),
+                // A bf16 step is compared with the float32 matmul too, so its ratio may exceed 1; the label says so.
+                string.Format(inv, Precision == "fp32" ? "ratio achieved / matmul: {0:F2}" : "ratio achieved / float32 matmul: {0:F2}", AchievedGflops / MatmulGflops),
                 $"peak memory: {peak}");
         }
     }
 
+    /// <param name="computeTypes">the precisions to time: null for float32, BFloat16 for bf16 mixed precision</param>
     /// <param name="progress">receives a line per phase and per timed step</param>
-    public static Result Run(BertConfig config, int batch, int sequence, int steps, int warmupSteps, Device device, IProgress<string>? progress = null)
+    /// <returns>one result per entry of <paramref name="computeTypes"/>, in that order</returns>
+    public static IReadOnlyList<Result> Run(BertConfig config, int batch, int sequence, int steps, int warmupSteps, Device device,
+        IReadOnlyList<ScalarType?> computeTypes, IProgress<string>? progress = null)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "--steps must be at least 1.");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "--batch must be at least 1.");
         if (sequence < 1 || sequence > config.MaxPositionEmbeddings)
             throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"--seq must be between 1 and max_position_embeddings {config.MaxPositionEmbeddings}.");
 
-        manual_seed(0);
-        using var model = new BertForSequenceClassification(config);
-        model.to(device).train();
-        using var optimizer = optim.AdamW(model.parameters(), lr: 5e-5, weight_decay: 0.01);
         using var ids = randint(0, config.VocabSize, [batch, sequence], dtype: ScalarType.Int64, device: device);
         using var mask = ones([batch, sequence], dtype: ScalarType.Int64, device: device);
         using var types = zeros([batch, sequence], dtype: ScalarType.Int64, device: device);
         using var labels = randint(0, config.NumLabels, [batch], dtype: ScalarType.Int64, device: device);
         var data = new EncodedBatch(ids, mask, types, labels);
+        var runs = computeTypes.Select(dtype => new StepRun(config, device, dtype)).ToList();
+        try
+        {
+            for (int i = 0; i < warmupSteps; i++)
+                foreach (var run in runs) { run.Step(data); progress?.Report($"{run.Name} warm-up step {i + 1}/{warmupSteps}"); }
+            for (int i = 0; i < steps; i++)
+                foreach (var run in runs)
+                {
+                    run.Times.Add(run.Step(data));
+                    progress?.Report(string.Format(CultureInfo.InvariantCulture, "{0} step {1}/{2}: {3:F1} ms", run.Name, i + 1, steps, run.Times[^1] * 1e3));
+                }
+        }
+        finally
+        {
+            foreach (var run in runs) run.Dispose();
+        }
+        progress?.Report("timing a 2048x2048x2048 float32 matmul");
+        var matmul = MatmulGflops(device);
+        return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Name, Median(run.Times),
+            3 * ForwardFlops(config, batch, sequence), matmul, ProcessMemory.PeakResidentBytes)).ToList();
+    }
 
-        double Step()
+    /// <summary>One model and its AdamW, stepped in one precision; the same seed gives every precision the same weights.</summary>
+    sealed class StepRun : IDisposable
+    {
+        readonly BertForSequenceClassification model;
+        readonly optim.Optimizer optimizer;
+        readonly Device device;
+        readonly ScalarType? computeType;
+
+        /// <summary>The seconds of the timed steps (the caller adds them; warm-up steps are not kept).</summary>
+        public List<double> Times { get; } = [];
+        public string Name => computeType is null ? "fp32" : "bf16";
+
+        public StepRun(BertConfig config, Device device, ScalarType? computeType)
+        {
+            manual_seed(0);
+            model = new BertForSequenceClassification(config);
+            model.to(device).train();
+            optimizer = optim.AdamW(model.parameters(), lr: 5e-5, weight_decay: 0.01);
+            this.device = device;
+            this.computeType = computeType;
+        }
+
+        /// <summary>zero_grad, forward, backward, AdamW step; returns the seconds it took.</summary>
+        public double Step(EncodedBatch data)
         {
             var clock = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
+            using (Autocast.Enable(computeType))
             {
                 optimizer.zero_grad();
                 model.forward(data).Loss!.backward();
@@ -93,16 +140,11 @@ public static class TrainingStepBenchmark
             return clock.Elapsed.TotalSeconds;
         }
 
-        for (int i = 0; i < warmupSteps; i++) { Step(); progress?.Report($"warm-up step {i + 1}/{warmupSteps}"); }
-        var times = new List<double>();
-        for (int i = 0; i < steps; i++)
+        public void Dispose()
         {
-            times.Add(Step());
-            progress?.Report(string.Format(CultureInfo.InvariantCulture, "step {0}/{1}: {2:F1} ms", i + 1, steps, times[^1] * 1e3));
+            optimizer.Dispose();
+            model.Dispose();
         }
-        progress?.Report("timing a 2048x2048x2048 float32 matmul");
-        var matmul = MatmulGflops(device);
-        return new Result(config, batch, sequence, device.ToString(), Median(times), 3 * ForwardFlops(config, batch, sequence), matmul, ProcessMemory.PeakResidentBytes);
     }
 
     static double MatmulGflops(Device device, int n = 2048, int repeats = 5)

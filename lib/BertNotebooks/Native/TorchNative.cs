@@ -53,6 +53,7 @@ public static class TorchNative
         {
             if (_report is not null) return _report;
             if (_failure is not null) throw new InvalidOperationException(_failure.Message, _failure);
+            Allocator.TuneForTraining();
             _report = LibTorchLocation.IsLinux ? LoadOnLinux() : new TorchNativeReport(null, "", []);
             return _report;
         }

@@ -75,11 +75,14 @@ public static class RecipeStages
         Reproducibility.SetSeed(run.Seed); // the new classifier head's initialisation
         var (model, report) = BertForSequenceClassification.FromPretrained(pretrained, splits.ClassNames);
         progress?.Report(report.ToString());
-        return new Trainer(model, args,
+        var trainer = new Trainer(model, args,
             DatasetPreparation.Tokenize(encoder, splits.Train, args.MaxLength),
             DatasetPreparation.Tokenize(encoder, splits.Validation, args.MaxLength),
             splits.ClassNames,
             folder => model.SavePretrained(folder, splits.ClassNames, pretrained));
+        progress?.Report(trainer.Precision.ToString());
+        if (trainer.Precision.Warning is { } warning) progress?.Report("warning: " + warning);
+        return trainer;
     }
 
     /// <summary>
@@ -174,7 +177,7 @@ public static class RecipeStages
     public static EvaluationResult Evaluate(RunSettings run, DatasetSplits splits, TextDataset? data = null)
     {
         data ??= splits.Validation;
-        using var predictor = Predictor.Load(RequireBestModel(run), run.Device, run.MaxLength);
+        using var predictor = Predictor.Load(RequireBestModel(run), run.Device, run.MaxLength, run.Precision);
         var pairs = data.Examples.Any(e => e.TextPair is not null) ? data.Examples.Select(e => e.TextPair ?? "").ToList() : null;
         var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3, batchSize: 2 * run.BatchSize, textPairs: pairs);
         // Every class gets a row, also one this split lacks (sklearn's labels=range(num_labels)).

@@ -31,6 +31,8 @@ public sealed record RunSettings
     public double ValidationFraction { get; init; } = 0.2;
     public int Seed { get; init; } = 42;
     public string Device { get; init; } = "auto";
+    /// <summary>"auto" (bf16 where the hardware has bf16 units), "fp32" or "bf16": <see cref="TrainingArguments.Precision"/>.</summary>
+    public string Precision { get; init; } = PrecisionChoice.Auto;
     /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
@@ -68,7 +70,7 @@ public sealed record RunSettings
     /// <summary>The same settings with the given values replaced; null (or empty) keeps the profile's. For notebook parameters.</summary>
     public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null, int? batchSize = null,
         double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null,
-        int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null) => this with
+        int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null, string? precision = null) => this with
     {
         Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
         Model = string.IsNullOrWhiteSpace(model) ? Model : model,
@@ -84,6 +86,7 @@ public sealed record RunSettings
         WeightDecay = weightDecay ?? WeightDecay,
         EvalSteps = evalSteps ?? EvalSteps,
         SkipBadRows = skipBadRows ?? SkipBadRows,
+        Precision = string.IsNullOrWhiteSpace(precision) ? Precision : precision,
     };
 
     public string RunDir => BertPaths.RunDir(RunName ?? Profile);
@@ -120,6 +123,7 @@ public sealed record RunSettings
             Padding = GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength,
             MaxLength = MaxLength,
             Device = Device,
+            Precision = Precision,
         }.Validate();
     }
 }

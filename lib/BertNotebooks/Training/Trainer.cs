@@ -26,6 +26,8 @@ public sealed class Trainer
 
     public TrainingArguments Args { get; }
     public torch.Device Device { get; }
+    /// <summary>fp32 or bf16 mixed precision, from <see cref="TrainingArguments.Precision"/> and the device; print it, and its Warning.</summary>
+    public PrecisionChoice Precision { get; }
     public TrainerState State { get; private set; } = new();
 
     /// <summary>Raised with each HF-style log entry (loss, grad_norm, learning_rate, epoch, step; or eval_*), as it is added to the log history.</summary>
@@ -52,6 +54,7 @@ public sealed class Trainer
         _classNames = classNames;
         _saveModel = saveModel ?? (folder => SafeTensors.Save(Path.Combine(folder, CheckpointFiles.Weights), _model.state_dict()));
         Device = Devices.Resolve(args.Device);
+        Precision = PrecisionChoice.Choose(args.Precision, Hardware.Detect(Device));
         _model.to(Device);
     }
 
@@ -120,7 +123,8 @@ public sealed class Trainer
                     var micro = batches.Skip(stepInEpoch * Args.GradientAccumulationSteps).Take(Args.GradientAccumulationSteps)
                         .Select(indices => Collator.Collate(indices.Select(i => _train[i]).ToList(), Args.Padding, Args.MaxLength).To(Device))
                         .ToList();
-                    var outcome = stepper.Step(micro);
+                    StepOutcome outcome;
+                    using (Modeling.Autocast.Enable(Precision.ComputeType)) outcome = stepper.Step(micro);
                     if (!outcome.IsFinite)
                     {
                         // The update was skipped, so the weights are still those of the last good step: keep them.
@@ -239,6 +243,7 @@ public sealed class Trainer
         using var lossSum = torch.zeros([], torch.float64, Device);
         var batches = dataset.Chunk(Args.PerDeviceEvalBatchSize).ToList();
         using (torch.no_grad())
+        using (Modeling.Autocast.Enable(Precision.ComputeType))
         {
             for (int b = 0; b < batches.Count; b++)
             {

@@ -56,6 +56,11 @@ public sealed record TrainingArguments
     public int MaxLength { get; init; } = 512;
     /// <summary>"auto", "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>
+    /// HF's bf16 switch as one setting: "bf16" trains and evaluates with bfloat16 matmuls (autocast, float32 master weights),
+    /// "fp32" without, "auto" (the default) bf16 only where the hardware has bf16 units. See <see cref="PrecisionChoice.Choose"/>.
+    /// </summary>
+    public string Precision { get; init; } = PrecisionChoice.Auto;
 
     /// <summary>The metric name as logged (eval_loss, eval_accuracy, …).</summary>
     [JsonIgnore]
@@ -88,6 +93,7 @@ public sealed record TrainingArguments
         Require(AdamBeta2 is >= 0 and < 1, $"AdamBeta2 must be in [0, 1), not {AdamBeta2}.");
         Require(AdamEpsilon >= 0, $"AdamEpsilon must be >= 0, not {AdamEpsilon}.");
         Require(MaxGradNorm >= 0, $"MaxGradNorm must be >= 0 (0 turns clipping off), not {MaxGradNorm}.");
+        PrecisionChoice.Normalise(Precision);
         Require(MaxLength > 0, $"MaxLength must be positive, not {MaxLength}.");
         Require(LoggingStrategy != IntervalStrategy.Steps || LoggingSteps > 0,
             $"LoggingStrategy is Steps, so LoggingSteps must be positive, not {LoggingSteps}.");

@@ -2,6 +2,7 @@ using BertNotebooks.Checkpoints;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tests.Modeling;
+using BertNotebooks.Tokenization;
 
 namespace BertNotebooks.Tests.Inference;
 
@@ -82,6 +83,41 @@ public sealed class PredictorTests : IDisposable
             Assert.True(batch[i].TopK[0].Probability >= batch[i].TopK[1].Probability && batch[i].TopK[1].Probability >= batch[i].TopK[2].Probability);
             Assert.Equal(batch[i].Label, batch[i].TopK[0].Label);
         }
+    }
+
+    [Fact]
+    public void MixedLengthsAreBatchedLongestFirstAndReturnedInInputOrder()
+    {
+        using var predictor = Predictor.Load(_model, device: "cpu");
+        string[] texts = ["car", "the rocket cars . the goal", "", "the ball", "goal balls . the ball the car", "the"];
+        var batch = predictor.PredictBatch(texts, topK: 3, batchSize: 2);
+        Assert.Equal(texts, batch.Select(p => p.Text));
+        Assert.Equal([3, 9, 2, 4, 10, 3], batch.Select(p => p.TokenCount)); // each text's own count, in input order
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var single = predictor.Predict(texts[i]);
+            for (int c = 0; c < 3; c++) Assert.Equal(single.Probabilities[c], batch[i].Probabilities[c], 5);
+        }
+    }
+
+    [Fact]
+    public void LengthOrderIsLongestFirstWithTiesInInputOrder()
+    {
+        static TokenizedExample Of(int length) => new(new int[length], new int[length]);
+        Assert.Equal([1, 3, 2, 0, 4], Predictor.LengthOrder([Of(3), Of(7), Of(5), Of(7), Of(2)]));
+        Assert.Empty(Predictor.LengthOrder([]));
+    }
+
+    [Fact]
+    public void Bf16PredictionsAgreeWithFloat32()
+    {
+        using var fp32 = Predictor.Load(_model, device: "cpu");
+        using var bf16 = Predictor.Load(_model, device: "cpu", precision: "bf16");
+        Assert.False(fp32.Precision.Bf16);
+        Assert.True(bf16.Precision.Bf16);
+        var a = fp32.Predict("the rocket cars");
+        var b = bf16.Predict("the rocket cars");
+        for (int c = 0; c < 3; c++) Assert.Equal(a.Probabilities[c], b.Probabilities[c], 1); // bf16 rounding, see HfParityTests
     }
 
     [Fact]

@@ -139,4 +139,22 @@ public sealed class BertModelTests
         Assert.Equal(afterWarmUp, Step());
         Assert.Equal(afterWarmUp, Step());
     }
+
+    [Fact]
+    public void AttentionWrittenOutForDropoutMatchesTheFusedKernel()
+    {
+        // Training on the CPU with attention dropout takes the written-out attention; with a dropout probability too small to
+        // drop anything, it must give what scaled_dot_product_attention gives in eval mode.
+        var config = SmallBert.Config();
+        config.AttentionProbsDropoutProb = 1e-12;
+        config.HiddenDropoutProb = 0;
+        using var model = new BertForSequenceClassification(config);
+        using var scope = torch.NewDisposeScope();
+        var batch = SmallBert.Batch();
+        model.eval();
+        var fused = model.forward(batch).Logits;
+        model.train();
+        var written = model.forward(batch).Logits;
+        TensorAssert.Close(fused, written, 1e-5, "logits");
+    }
 }

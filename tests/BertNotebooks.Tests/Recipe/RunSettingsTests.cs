@@ -41,6 +41,16 @@ public sealed class RunSettingsTests
     }
 
     [Fact]
+    public void Precision_is_auto_by_default_and_reaches_the_trainer()
+    {
+        var quick = RunSettings.For("quick");
+        Assert.Equal("auto", quick.Precision);
+        Assert.Equal("auto", quick.With(precision: null).Precision);
+        Assert.Equal("bf16", quick.With(precision: "bf16").ToTrainingArguments().Precision);
+        Assert.Throws<ArgumentException>(() => quick.With(precision: "fp8").ToTrainingArguments());
+    }
+
+    [Fact]
     public void An_unknown_profile_lists_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => RunSettings.For("fast"));

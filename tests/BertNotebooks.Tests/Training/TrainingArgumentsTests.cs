@@ -19,6 +19,7 @@ public sealed class TrainingArgumentsTests
         { new() { EvalStrategy = IntervalStrategy.Steps, LoggingSteps = 0, LoggingStrategy = IntervalStrategy.No }, "EvalSteps (or LoggingSteps, its fallback) must be positive" },
         { new() { EarlyStoppingPatience = 3 }, "EarlyStoppingPatience needs LoadBestModelAtEnd" },
         { new() { OutputDir = " " }, "OutputDir must be set" },
+        { new() { Precision = "fp16" }, "Unknown precision 'fp16'. Use auto" },
     };
 
     [Theory]
