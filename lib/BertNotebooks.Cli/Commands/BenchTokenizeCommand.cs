@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
+using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
 using FastBertTokenizer;
 
@@ -80,14 +81,11 @@ public sealed class BenchTokenizeCommand : ICliCommand
         return CommandLineHost.Success;
     }
 
-    /// <summary>The CPU model and the load on it: the figures mean little without them on a shared machine.</summary>
+    /// <summary>The CPU (the line every benchmark prints) and the load on it: the figures mean little without them on a shared machine.</summary>
     static string MachineLine()
     {
-        string? Read(string path, string prefix) =>
-            File.Exists(path) ? File.ReadLines(path).FirstOrDefault(line => line.StartsWith(prefix, StringComparison.Ordinal)) : null;
-        var model = Read("/proc/cpuinfo", "model name")?.Split(':', 2)[1].Trim() ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
-        var load = Read("/proc/loadavg", "") is { } loadavg ? $", load average {loadavg.Split(' ')[0]}" : "";
-        return $"CPU: {model}, {Environment.ProcessorCount} cores{load}";
+        var load = File.Exists("/proc/loadavg") ? $", load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}" : "";
+        return $"{Hardware.DetectCpu()}; {Environment.ProcessorCount} cores{load}";
     }
 
     (BertTextEncoder Encoder, string VocabPath) LoadEncoder(ParseResult args)

@@ -100,7 +100,7 @@ public static class RecipeStages
         log ??= ConsoleLines;
         using var runLock = RunFolderLock.Acquire(run.RunDir, log);
         RemoveUnfinishedSaves(run, log);
-        var resumeFrom = ResumeFrom(run, trainer, resume, log);
+        var resumeFrom = ResumeFrom(run, resume, log);
         if (resumeFrom is null)
         {
             if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
@@ -119,7 +119,7 @@ public static class RecipeStages
     /// The latest checkpoint where the run can continue from it, else null: no checkpoint, resume off, or checkpoints made
     /// with other settings or data (each change named in the line that says so).
     /// </summary>
-    static string? ResumeFrom(RunSettings run, Trainer trainer, bool resume, IProgress<string> log)
+    static string? ResumeFrom(RunSettings run, bool resume, IProgress<string> log)
     {
         var checkpoints = CheckpointFolders.List(run.CheckpointsDir);
         if (checkpoints.Count == 0) return null;
@@ -136,17 +136,12 @@ public static class RecipeStages
                 + "set runName (--run-name) to keep both runs");
             return null;
         }
+        // Same settings and split, so the same number of steps: Trainer.LoadCheckpoint still checks it for direct callers.
         var latest = checkpoints[^1];
         var state = TrainerState.Load(Path.Combine(latest, "trainer_state.json"));
-        if (state.MaxSteps != trainer.MaxSteps)
-            throw new ArgumentException($"{latest} was saved by a run of {state.MaxSteps} steps, but these settings make {trainer.MaxSteps}. " +
-                $"Resume with the same epochs, batch size and data, or start over: {StartOver}.");
         log.Report($"resuming from {Path.GetFileName(latest)} (step {state.GlobalStep} of {state.MaxSteps})");
         return latest;
     }
-
-    /// <summary>How a user discards a run's checkpoints, from the CLI, a notebook or the runner.</summary>
-    public const string StartOver = "bertnb train --fresh, or resume = false in 04-training (bertnb-run -p resume=false)";
 
     /// <summary>A save killed half-way (kill -9, power loss) leaves its temp folder (AtomicFile's *.tmp); nothing else removes it.</summary>
     static void RemoveUnfinishedSaves(RunSettings run, IProgress<string> log)
