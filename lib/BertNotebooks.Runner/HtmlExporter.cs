@@ -1,15 +1,16 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Markdig;
 using Microsoft.DotNet.Interactive.Documents;
 
 namespace BertNotebooks.Runner;
 
 /// <summary>
-/// One self-contained HTML page per notebook: markdown rendered, code with its outputs, charts drawn by an inlined
-/// plotly.js, so that it opens anywhere without network.
+/// One self-contained HTML page per notebook: markdown rendered, its pictures inlined, code with its outputs, charts
+/// drawn by an inlined plotly.js, so that it opens anywhere without network.
 /// </summary>
-public static class HtmlExporter
+public static partial class HtmlExporter
 {
     static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
@@ -25,7 +26,8 @@ public static class HtmlExporter
         table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .2em .5em; }
         """;
 
-    public static string Export(InteractiveDocument notebook, string title)
+    /// <param name="pictureFolder">Where the markdown's relative picture paths start (the notebook's folder).</param>
+    public static string Export(InteractiveDocument notebook, string title, string pictureFolder)
     {
         var body = new StringBuilder();
         var hasChart = false;
@@ -33,7 +35,7 @@ public static class HtmlExporter
         {
             if (cell.KernelName == "markdown")
             {
-                body.Append("<div class=\"cell markdown\">").Append(Markdig.Markdown.ToHtml(cell.Contents ?? "", Markdown)).Append("</div>\n");
+                body.Append("<div class=\"cell markdown\">").Append(InlinePictures(Markdig.Markdown.ToHtml(cell.Contents ?? "", Markdown), pictureFolder)).Append("</div>\n");
                 continue;
             }
             body.Append("<div class=\"cell code\">");
@@ -67,6 +69,27 @@ public static class HtmlExporter
             </html>
             """;
     }
+
+    /// <summary>
+    /// A picture the markdown links by relative path (<c>figures/bert-stack.svg</c>) becomes a data URI, so the page still
+    /// shows it when it is copied away from the notebooks. A missing file stays a link: the page shows it broken.
+    /// </summary>
+    static string InlinePictures(string html, string pictureFolder) => RelativePicture().Replace(html, match =>
+    {
+        var path = Path.Combine(pictureFolder, WebUtility.HtmlDecode(match.Groups["path"].Value));
+        if (!File.Exists(path)) return match.Value;
+        var type = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".svg" => "image/svg+xml",
+            ".png" => "image/png",
+            ".jpg" or ".jpeg" => "image/jpeg",
+            _ => null,
+        };
+        return type is null ? match.Value : $"<img src=\"data:{type};base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\"";
+    });
+
+    [GeneratedRegex("<img src=\"(?!data:|[a-z]+://|/)(?<path>[^\"]+)\"")]
+    private static partial Regex RelativePicture();
 
     static string Render(InteractiveDocumentOutputElement output) => output switch
     {

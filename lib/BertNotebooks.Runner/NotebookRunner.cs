@@ -87,7 +87,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         if (options.Html)
         {
             html = Path.ChangeExtension(output, ".html");
-            AtomicFile.WriteAllText(html, HtmlExporter.Export(notebook, name));
+            AtomicFile.WriteAllText(html, HtmlExporter.Export(notebook, name, Path.GetDirectoryName(source)!));
         }
         return new NotebookResult(name, source, output, html, failure is null, clock.Elapsed, cellsRun, failure);
     }

@@ -1,5 +1,6 @@
 using BertNotebooks.Notebooks.Tests.Infrastructure;
 using BertNotebooks.Runner;
+using Microsoft.DotNet.Interactive.Documents;
 
 namespace BertNotebooks.Notebooks.Tests;
 
@@ -54,6 +55,24 @@ public sealed class HtmlExportTests : IDisposable
         var cells = NotebookHarness.Cells(result.OutputPath);
         Assert.Contains("renderPlotly_", NotebookHarness.OutputText(cells[2]));
         Assert.Contains("renderPlotly_", NotebookHarness.OutputText(cells[3]));
+    }
+
+    [Fact]
+    public void Pictures_the_markdown_links_are_inlined_and_missing_ones_stay_links()
+    {
+        var folder = Path.Combine(_harness.Root, "notebooks");
+        Directory.CreateDirectory(Path.Combine(folder, "figures"));
+        const string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>";
+        File.WriteAllText(Path.Combine(folder, "figures", "dot.svg"), svg);
+        var notebook = new InteractiveDocument
+        {
+            new InteractiveDocumentElement("![a dot](figures/dot.svg) and ![gone](figures/gone.svg)", "markdown"),
+        };
+
+        var html = HtmlExporter.Export(notebook, "pictures", folder);
+
+        Assert.Contains($"<img src=\"data:image/svg+xml;base64,{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(svg))}\" alt=\"a dot\"", html);
+        Assert.Contains("<img src=\"figures/gone.svg\" alt=\"gone\"", html);
     }
 
     [ChromiumFact]

@@ -1,0 +1,34 @@
+using BertNotebooks.Training;
+
+namespace BertNotebooks.Tokenization;
+
+/// <summary>
+/// The tokens the model computes on in one epoch when batches are padded one way: every token costs the same in the
+/// encoder, padding included, so <see cref="TimesRealTokens"/> is close to how much longer an epoch takes.
+/// </summary>
+public sealed record PaddingCost(string Padding, long TokensComputed, long RealTokens)
+{
+    public double TimesRealTokens => TokensComputed / (double)RealTokens;
+    public double ShareOfPadding => 1 - RealTokens / (double)TokensComputed;
+
+    /// <summary>
+    /// Three ways to pad the same documents (<paramref name="lengths"/> in tokens before truncation): all to
+    /// <paramref name="maxLength"/> as the tutorial does; each batch to its longest document in random order; and each
+    /// batch to its longest with batches grouped by length, the Trainer's sampler (the library's default).
+    /// </summary>
+    public static IReadOnlyList<PaddingCost> Compare(IReadOnlyList<int> lengths, int maxLength, int batchSize, int seed)
+    {
+        if (lengths.Count == 0) throw new ArgumentException("No lengths: tokenize at least one document.", nameof(lengths));
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        var truncated = lengths.Select(l => Math.Min(l, maxLength)).ToArray();
+        long real = truncated.Sum(l => (long)l);
+        long PaddedToLongest(int[] order) => order.Chunk(batchSize).Sum(batch => (long)batch.Length * batch.Max(i => truncated[i]));
+        return
+        [
+            new($"every document to {maxLength}", (long)maxLength * truncated.Length, real),
+            new("each batch to its longest, random batches", PaddedToLongest(Samplers.RandomOrder(truncated.Length, seed, 0)), real),
+            new("each batch to its longest, grouped by length",
+                PaddedToLongest(Samplers.LengthGroupedOrder(truncated, batchSize, seed, 0)), real),
+        ];
+    }
+}
