@@ -27,7 +27,8 @@ public static partial class HtmlExporter
         """;
 
     /// <param name="pictureFolder">Where the markdown's relative picture paths start (the notebook's folder).</param>
-    public static string Export(InteractiveDocument notebook, string title, string pictureFolder)
+    /// <param name="plotlyScript">The element that brings plotly.js; null: plotly.js inlined (<see cref="PlotlyOffline.ScriptTag"/>).</param>
+    public static string Export(InteractiveDocument notebook, string title, string pictureFolder, string? plotlyScript = null)
     {
         var body = new StringBuilder();
         var hasChart = false;
@@ -61,7 +62,7 @@ public static partial class HtmlExporter
             <meta charset="utf-8">
             <title>{WebUtility.HtmlEncode(title)}</title>
             <style>{Style}</style>
-            {(hasChart ? PlotlyOffline.ScriptTag : "")}
+            {(hasChart ? plotlyScript ?? PlotlyOffline.ScriptTag : "")}
             </head>
             <body>
             {body}
@@ -110,7 +111,7 @@ public static partial class HtmlExporter
     }
 
     /// <summary>A notebook read from disk may hold a value as a list of lines, as .ipynb stores it.</summary>
-    static string? Text(IDictionary<string, object> data, string mime) =>
+    internal static string? Text(IDictionary<string, object> data, string mime) =>
         data.TryGetValue(mime, out var value) ? value switch
         {
             string s => s,

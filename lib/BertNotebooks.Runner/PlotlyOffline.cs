@@ -21,6 +21,9 @@ public static partial class PlotlyOffline
     /// <summary>The plotly.js version Plotly.NET draws with, e.g. 2.28.0.</summary>
     public static string Version => Embedded.Value.Version;
 
+    /// <summary>plotly.js itself, minified, for a page that loads it from a file.</summary>
+    public static string Script => Embedded.Value.Script;
+
     /// <summary>
     /// plotly.js as one script element that always sets <c>window.Plotly</c>: its loader would otherwise register an AMD
     /// module where a page has require.js (Jupyter), so <c>define</c>, <c>module</c> and <c>exports</c> are hidden from it.

@@ -34,6 +34,8 @@ public static class RunnerCommand
         var profile = CommandLineHost.Typed<string?>("--profile", $"The same as -p profile=NAME ({string.Join(", ", ProfileNames.All)}); wins over -p")
             .Check(value => CommandLineHost.OneOf("--profile", "a profile", value, ProfileNames.All));
         var html = new Option<bool>("--html") { Description = "Also write a self-contained HTML page per notebook (charts render offline)" };
+        var publish = CommandLineHost.Typed<string?>("--publish",
+            "Also publish the run as expected outputs in this folder (the notebooks, HTML pages sharing one plotly.js, an index); implies --html");
         var outputDir = CommandLineHost.Defaulted("--output", "Where executed notebooks go", Path.Combine(root, "artifacts", "notebooks"));
         var notebooksDir = CommandLineHost.Defaulted("--notebooks", "The notebooks folder", Path.Combine(root, "notebooks"));
         var cellTimeout = CommandLineHost.Typed<double?>("--cell-timeout", "Stop a cell that runs longer than this many seconds (it saves what it can), exit 1")
@@ -41,14 +43,15 @@ public static class RunnerCommand
         var logOutput = CommandLineHost.Defaulted("--log-output", "Stream what each cell prints and displays while it runs (false: only cell ends)", true);
 
         var command = CommandLineHost.Root("bertnb-run: executes the notebooks in this process and saves them with their outputs.", []);
-        foreach (var option in new Option[] { parameters, parametersFile, profile, html, outputDir, notebooksDir, cellTimeout, logOutput }) command.Add(option);
+        foreach (var option in new Option[] { parameters, parametersFile, profile, html, publish, outputDir, notebooksDir, cellTimeout, logOutput }) command.Add(option);
         command.Add(notebooks);
         command.SetAction(async (parsed, cancellation) =>
         {
             var fromFile = parsed.GetValue(parametersFile) is { } file ? NotebookParameter.ReadFile(file) : [];
             var fromCommandLine = (parsed.GetValue(parameters) ?? []).Select(NotebookParameter.Parse).ToList();
             var all = ParameterInjector.WithProfile([.. fromFile.Where(f => !fromCommandLine.Any(p => p.Name == f.Name)), .. fromCommandLine], parsed.GetValue(profile));
-            var options = new RunOptions(Path.GetFullPath(parsed.GetValue(outputDir)!), all, parsed.GetValue(html))
+            var publishDir = parsed.GetValue(publish) is { } folder ? Path.GetFullPath(folder) : null;
+            var options = new RunOptions(Path.GetFullPath(parsed.GetValue(outputDir)!), all, parsed.GetValue(html) || publishDir is not null)
             {
                 CellTimeout = parsed.GetValue(cellTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogOutput = parsed.GetValue(logOutput),
@@ -58,7 +61,8 @@ public static class RunnerCommand
                 Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());
             try
             {
-                return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options, parsed.GetValue(profile), output, error, cancellation);
+                return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options, parsed.GetValue(profile),
+                    publishDir, output, error, cancellation);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
             {
@@ -70,7 +74,7 @@ public static class RunnerCommand
     }
 
     static async Task<int> RunAsync(IReadOnlyList<string> notebooks, string notebooksDir, RunOptions options, string? profile,
-        TextWriter output, TextWriter error, CancellationToken cancel)
+        string? publishDir, TextWriter output, TextWriter error, CancellationToken cancel)
     {
         var paths = NotebookRunner.Resolve(notebooksDir, notebooks);
         var runner = new NotebookRunner(options, new ConsoleProgress(output));
@@ -82,7 +86,13 @@ public static class RunnerCommand
         output.WriteLine(RunSummary.Table(entries));
         output.WriteLine($"Executed notebooks and {Path.GetFileName(summary)} in {options.OutputDir}");
 
-        if (results[^1] is not { FailedCell: { } failed } failure) return Success;
+        if (results[^1] is not { FailedCell: { } failed } failure)
+        {
+            if (publishDir is null) return Success;
+            var command = "dotnet run --project lib/BertNotebooks.Runner -- " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            output.WriteLine($"Expected outputs published: {ExpectedOutputs.Publish(publishDir, results, entries, profile, command)}");
+            return Success;
+        }
         switch (failed.Reason)
         {
             case StopReason.Interrupted:

@@ -75,6 +75,26 @@ public sealed class HtmlExportTests : IDisposable
         Assert.Contains("<img src=\"figures/gone.svg\" alt=\"gone\"", html);
     }
 
+    [Fact]
+    public async Task Published_expected_outputs_keep_one_plotly_js_beside_the_pages_and_none_in_the_notebooks()
+    {
+        var result = await RunChartNotebookAsync();
+        var published = Path.Combine(_harness.Root, "docs", "expected");
+        var entries = RunSummary.Entries([result.SourcePath], [result]);
+
+        var index = ExpectedOutputs.Publish(published, [result], entries, "smoke", "bertnb-run --publish docs/expected");
+
+        Assert.Equal(PlotlyOffline.Script, await File.ReadAllTextAsync(Path.Combine(published, ExpectedOutputs.PlotlyFile)));
+        var page = await File.ReadAllTextAsync(Path.Combine(published, "charts.html"));
+        Assert.Contains($"<script src=\"{ExpectedOutputs.PlotlyFile}\"></script>", page);
+        Assert.DoesNotContain(PlotlyOffline.ScriptId, page);
+        Assert.Equal(2, Count(page, "var renderPlotly_"));
+        var notebook = await File.ReadAllTextAsync(Path.Combine(published, "charts.ipynb"));
+        Assert.DoesNotContain(PlotlyOffline.ScriptId, notebook);
+        Assert.Contains("renderPlotly_", notebook);
+        Assert.Contains("| charts | ", await File.ReadAllTextAsync(index));
+    }
+
     [ChromiumFact]
     public async Task Chromium_draws_the_exported_chart_offline()
     {
