@@ -40,5 +40,13 @@ public static class ClassificationMetrics
             perClass, matrix);
     }
 
+    /// <summary>
+    /// The default <see cref="Evaluation.ComputeMetrics"/>: argmax of the logits, then <see cref="SummaryMetrics"/>. With
+    /// class names, every class gets a row (sklearn's labels=range(num_labels)), also one missing from the evaluated set.
+    /// </summary>
+    public static ComputeMetrics ComputeSummary(IReadOnlyList<string>? classNames = null) => prediction =>
+        Compute(prediction.LabelIds, prediction.Predictions.Select(l => Inference.Logits.ArgMax(l)).ToList(), classNames,
+            classNames is null ? null : Enumerable.Range(0, classNames.Count).ToList()).Summary;
+
     static double Divide(double numerator, double denominator, double zeroDivision) => denominator == 0 ? zeroDivision : numerator / denominator;
 }

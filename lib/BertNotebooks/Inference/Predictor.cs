@@ -1,5 +1,4 @@
 using BertNotebooks.Checkpoints;
-using BertNotebooks.Evaluation;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
@@ -70,35 +69,21 @@ public sealed class Predictor : IDisposable
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
-        var predictions = new Prediction[texts.Count];
-        using var noGrad = torch.no_grad();
-        using var autocast = Modeling.Autocast.Enable(Precision.ComputeType);
-        foreach (var indices in LengthOrder(examples).Chunk(batchSize))
-        {
-            using var scope = torch.NewDisposeScope();
-            var chunk = indices.Select(i => examples[i]).ToList();
-            var logits = _model.call(Collator.Collate(chunk, Tokenization.Padding.Longest, MaxLength, withLabels: false).To(Device)).Logits.to(torch.float32).cpu(); // (B, C)
-            int classes = (int)logits.shape[1];
-            var flat = logits.data<float>().ToArray();
-            for (int b = 0; b < chunk.Count; b++)
-            {
-                int index = indices[b];
-                var text = texts[index];
-                var probabilities = Softmax.Of(flat.AsSpan(b * classes, classes).ToArray());
-                int label = MostConfidentMistakes.ArgMax(probabilities);
-                var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
-                    .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
-                // Only a text at the max length can have been cut; count its tokens again without truncation to know.
-                bool truncated = chunk[b].Length == MaxLength && UntruncatedLength(text, textPairs?[index]) > MaxLength;
-                predictions[index] = new Prediction(text, label, ClassNames[label], probabilities, top, chunk[b].Length, truncated, string.IsNullOrWhiteSpace(text));
-            }
-        }
-        return predictions;
+        var options = new ForwardOptions(batchSize, MaxLength, Device, Precision.ComputeType);
+        var logits = BatchedForward.Run(_model, examples, options).Logits;
+        return texts.Select((text, i) => ToPrediction(text, textPairs?[i], examples[i], logits[i], topK)).ToList();
     }
 
-    /// <summary>Example indices from the longest to the shortest (ties in input order): the batching order of <see cref="PredictBatch"/>.</summary>
-    public static IReadOnlyList<int> LengthOrder(IReadOnlyList<TokenizedExample> examples) =>
-        Enumerable.Range(0, examples.Count).OrderByDescending(i => examples[i].Length).ToList();
+    Prediction ToPrediction(string text, string? pair, TokenizedExample example, float[] logits, int topK)
+    {
+        var probabilities = Logits.Softmax(logits);
+        int label = Logits.ArgMax(probabilities);
+        var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
+            .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
+        // Only a text at the max length can have been cut; count its tokens again without truncation to know.
+        bool truncated = example.Length == MaxLength && UntruncatedLength(text, pair) > MaxLength;
+        return new Prediction(text, label, ClassNames[label], probabilities, top, example.Length, truncated, string.IsNullOrWhiteSpace(text));
+    }
 
     /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around each text, so a pair has one token fewer than both.</summary>
     int UntruncatedLength(string text, string? pair) =>

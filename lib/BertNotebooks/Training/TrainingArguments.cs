@@ -18,6 +18,9 @@ public sealed record TrainingArguments
     public int GradientAccumulationSteps { get; init; } = 1;
 
     public double LearningRate { get; init; } = 5e-5;
+    /// <summary>HF's lr_scheduler_type: "linear" (the default), "cosine", "constant" or "constant_with_warmup"
+    /// (<see cref="LearningRateSchedule"/>).</summary>
+    public string LrSchedulerType { get; init; } = LearningRateSchedule.Linear;
     /// <summary>Linear warmup steps; when 0, <see cref="WarmupRatio"/> of the total steps (rounded up) is used.</summary>
     public int WarmupSteps { get; init; }
     public double WarmupRatio { get; init; }
@@ -85,6 +88,7 @@ public sealed record TrainingArguments
         Require(PerDeviceEvalBatchSize > 0, $"PerDeviceEvalBatchSize must be positive, not {PerDeviceEvalBatchSize}.");
         Require(GradientAccumulationSteps > 0, $"GradientAccumulationSteps must be positive, not {GradientAccumulationSteps}.");
         Require(double.IsFinite(LearningRate) && LearningRate >= 0, $"LearningRate must be a finite number >= 0, not {LearningRate}.");
+        LearningRateSchedule.RequireKnown(LrSchedulerType);
         Require(WarmupSteps >= 0, $"WarmupSteps must be >= 0, not {WarmupSteps}.");
         Require(WarmupRatio is >= 0 and <= 1, $"WarmupRatio must be in [0, 1], not {WarmupRatio}.");
         Require(WarmupSteps == 0 || WarmupRatio == 0, $"Set WarmupSteps ({WarmupSteps}) or WarmupRatio ({WarmupRatio}), not both.");
