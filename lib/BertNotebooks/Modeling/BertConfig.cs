@@ -11,8 +11,6 @@ namespace BertNotebooks.Modeling;
 /// </summary>
 public sealed class BertConfig
 {
-    public static readonly IReadOnlyList<string> SupportedActivations = ["gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"];
-
     [JsonPropertyName("model_type")] public string ModelType { get; set; } = "bert";
     [JsonPropertyName("architectures")] public List<string>? Architectures { get; set; }
     [JsonPropertyName("vocab_size")] public int VocabSize { get; set; } = 30522;
@@ -113,14 +111,18 @@ public sealed class BertConfig
 
     public BertConfig Clone() => FromJson(ToJson());
 
-    /// <summary>Throws, naming the field and what to do, when this configuration describes a model BertNotebooks cannot build.</summary>
+    /// <summary>
+    /// Throws, naming the field and what to do, when this configuration describes a model BertNotebooks cannot build. Two
+    /// callers: <see cref="FromJson"/> (a config.json as it is read) and the <see cref="BertModel"/> constructor (every
+    /// model, whatever made its config).
+    /// </summary>
     public void Validate()
     {
         if (ModelType != "bert")
             throw new NotSupportedException(
                 $"model_type '{ModelType}' is not supported yet; BertNotebooks supports BERT-architecture checkpoints (model_type 'bert').");
-        if (!SupportedActivations.Contains(HiddenAct))
-            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported; use one of {string.Join(", ", SupportedActivations)}.");
+        if (!Activations.Names.Contains(HiddenAct))
+            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported; use one of {string.Join(", ", Activations.Names)}.");
         if (PositionEmbeddingType != "absolute")
             throw new NotSupportedException(
                 $"position_embedding_type '{PositionEmbeddingType}' is not supported; BertNotebooks implements 'absolute' position embeddings only.");

@@ -26,7 +26,6 @@ public sealed partial class BertForSequenceClassification
         var isClassifier = config.Architectures?.Contains(Architecture) == true;
         if (classNames is not null) config.ClassNames = classNames;
         configure?.Invoke(config);
-        config.Validate();
         var exact = strict ?? (isClassifier && config.NumLabels == checkpointLabels);
 
         var checkpoint = CheckpointFiles.LoadStateDict(folder);

@@ -22,9 +22,8 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
 
     public BertForSequenceClassification(BertConfig config) : base(nameof(BertForSequenceClassification))
     {
-        config.Validate();
         Config = config;
-        bert = new BertModel(config);
+        bert = new BertModel(config); // validates the config
         dropout = nn.Dropout(config.EffectiveClassifierDropout);
         classifier = nn.Linear(config.HiddenSize, config.NumLabels);
         RegisterComponents();

@@ -36,6 +36,8 @@ public sealed record RunSettings
     /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
+    /// <summary>Dynamic padding with <see cref="GroupByLength"/>, else every batch padded to <see cref="MaxLength"/>.</summary>
+    public Tokenization.Padding Padding => GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength;
     /// <summary>Leave out own-data rows that cannot be read (listed in the split's Skipped) instead of stopping at the first.</summary>
     public bool SkipBadRows { get; init; }
     /// <summary>The run folder: a name under data/runs (the profile's, by default) or an absolute path.</summary>
@@ -114,13 +116,13 @@ public sealed record RunSettings
             EvalStrategy = strategy,
             EvalSteps = EvalSteps,
             SaveStrategy = strategy,
-            SaveSteps = EvalSteps > 0 ? EvalSteps : 500,
+            SaveSteps = EvalSteps,
             SaveTotalLimit = 2,
             LoadBestModelAtEnd = true,
             MetricForBestModel = MetricForBestModel,
             Seed = Seed,
             GroupByLength = GroupByLength,
-            Padding = GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength,
+            Padding = Padding,
             MaxLength = MaxLength,
             Device = Device,
             Precision = Precision,
