@@ -38,14 +38,16 @@ public sealed class BertConfig
     [JsonExtensionData] public Dictionary<string, JsonElement> Extra { get; set; } = new();
 
     /// <summary>num_labels in HF: the classifier's output size.</summary>
-    [JsonIgnore] public int NumLabels
+    [JsonIgnore]
+    public int NumLabels
     {
         get => Id2Label.Count;
         set => (Id2Label, Label2Id) = DefaultLabels(value);
     }
 
     /// <summary>The class names in id order; setting them rewrites id2label and label2id.</summary>
-    [JsonIgnore] public IReadOnlyList<string> ClassNames
+    [JsonIgnore]
+    public IReadOnlyList<string> ClassNames
     {
         get => ClassNamesFromId2Label();
         set

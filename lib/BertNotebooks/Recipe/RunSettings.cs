@@ -73,23 +73,23 @@ public sealed record RunSettings
     public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null, int? batchSize = null,
         double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null,
         int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null, string? precision = null) => this with
-    {
-        Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
-        Model = string.IsNullOrWhiteSpace(model) ? Model : model,
-        MaxLength = maxLength ?? MaxLength,
-        Epochs = epochs ?? Epochs,
-        BatchSize = batchSize ?? BatchSize,
-        LearningRate = learningRate ?? LearningRate,
-        Seed = seed ?? Seed,
-        Device = string.IsNullOrWhiteSpace(device) ? Device : device,
-        MaxTrainDocs = maxTrainDocs ?? MaxTrainDocs,
-        RunName = string.IsNullOrWhiteSpace(runName) ? RunName : runName,
-        WarmupSteps = warmupSteps ?? WarmupSteps,
-        WeightDecay = weightDecay ?? WeightDecay,
-        EvalSteps = evalSteps ?? EvalSteps,
-        SkipBadRows = skipBadRows ?? SkipBadRows,
-        Precision = string.IsNullOrWhiteSpace(precision) ? Precision : precision,
-    };
+        {
+            Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
+            Model = string.IsNullOrWhiteSpace(model) ? Model : model,
+            MaxLength = maxLength ?? MaxLength,
+            Epochs = epochs ?? Epochs,
+            BatchSize = batchSize ?? BatchSize,
+            LearningRate = learningRate ?? LearningRate,
+            Seed = seed ?? Seed,
+            Device = string.IsNullOrWhiteSpace(device) ? Device : device,
+            MaxTrainDocs = maxTrainDocs ?? MaxTrainDocs,
+            RunName = string.IsNullOrWhiteSpace(runName) ? RunName : runName,
+            WarmupSteps = warmupSteps ?? WarmupSteps,
+            WeightDecay = weightDecay ?? WeightDecay,
+            EvalSteps = evalSteps ?? EvalSteps,
+            SkipBadRows = skipBadRows ?? SkipBadRows,
+            Precision = string.IsNullOrWhiteSpace(precision) ? Precision : precision,
+        };
 
     public string RunDir => BertPaths.RunDir(RunName ?? Profile);
     public string SplitPath => Path.Combine(RunDir, Data.DatasetSplits.FileName);

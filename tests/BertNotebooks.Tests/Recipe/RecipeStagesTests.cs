@@ -38,8 +38,16 @@ public sealed class RecipeStagesTests : IDisposable
     {
         var run = RunSettings.For("smoke") with
         {
-            Dataset = SportsAndComputersCsv(), Model = TinyModelFolder(), RunName = _temp.File("run"),
-            MaxSteps = 4, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 1, Device = "cpu",
+            Dataset = SportsAndComputersCsv(),
+            Model = TinyModelFolder(),
+            RunName = _temp.File("run"),
+            MaxSteps = 4,
+            EvalSteps = 2,
+            LoggingSteps = 1,
+            BatchSize = 4,
+            LearningRate = 1e-3,
+            WarmupSteps = 1,
+            Device = "cpu",
         };
 
         var splits = RecipeStages.PrepareData(run);
@@ -61,8 +69,16 @@ public sealed class RecipeStagesTests : IDisposable
 
     RunSettings TinyRun() => RunSettings.For("smoke") with
     {
-        Dataset = SportsAndComputersCsv(), Model = TinyModelFolder(), RunName = _temp.File("run"),
-        MaxSteps = 4, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 1, Device = "cpu",
+        Dataset = SportsAndComputersCsv(),
+        Model = TinyModelFolder(),
+        RunName = _temp.File("run"),
+        MaxSteps = 4,
+        EvalSteps = 2,
+        LoggingSteps = 1,
+        BatchSize = 4,
+        LearningRate = 1e-3,
+        WarmupSteps = 1,
+        Device = "cpu",
     };
 
     /// <summary>A run stopped after step 2: its checkpoint-2 stays, the later one and the best model go.</summary>

@@ -110,7 +110,10 @@ public sealed class TrainerTests : IDisposable
         };
         var args = Args("top2") with
         {
-            EvalStrategy = IntervalStrategy.Steps, EvalSteps = 5, LoadBestModelAtEnd = true, MetricForBestModel = "top2_accuracy",
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = 5,
+            LoadBestModelAtEnd = true,
+            MetricForBestModel = "top2_accuracy",
         };
         var result = new Trainer(model, args, _train, _eval, computeMetrics: top2).Train();
         var evals = result.State.LogHistory.Where(e => e.ContainsKey("eval_loss")).ToList();
@@ -125,7 +128,11 @@ public sealed class TrainerTests : IDisposable
         using var model = new TinyClassifier();
         var args = Args("best") with
         {
-            EvalStrategy = IntervalStrategy.Steps, EvalSteps = 1, SaveSteps = 1, SaveTotalLimit = 1, LoadBestModelAtEnd = true,
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = 1,
+            SaveSteps = 1,
+            SaveTotalLimit = 1,
+            LoadBestModelAtEnd = true,
             LearningRate = 0.3, // large enough that the eval loss goes up again, so the best is not the last
         };
         var result = new Trainer(model, args, _train, _eval).Train();
@@ -165,8 +172,13 @@ public sealed class TrainerTests : IDisposable
         using var model = new TinyClassifier();
         var args = Args("early") with
         {
-            EvalStrategy = IntervalStrategy.Steps, EvalSteps = 1, SaveSteps = 1, LoadBestModelAtEnd = true, EarlyStoppingPatience = 2,
-            LearningRate = 0.3, NumTrainEpochs = 20,
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = 1,
+            SaveSteps = 1,
+            LoadBestModelAtEnd = true,
+            EarlyStoppingPatience = 2,
+            LearningRate = 0.3,
+            NumTrainEpochs = 20,
         };
         var result = new Trainer(model, args, _train, _eval).Train();
         var losses = result.State.LogHistory.Where(e => e.ContainsKey("eval_loss")).Select(e => e["eval_loss"]).ToList();
