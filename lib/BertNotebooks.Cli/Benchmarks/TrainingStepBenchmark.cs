@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 namespace BertNotebooks.Cli.Benchmarks;
 
 /// <summary>
-/// Times the Trainer's training steps (<see cref="OptimizerStepper"/>: forward, backward, clipping, AdamW) of a randomly initialised BERT and compares the achieved
+/// Times the Trainer's training steps (<see cref="OptimizerStepper"/>: forward, backward,
+/// clipping, AdamW) of a randomly initialised BERT and compares the achieved
 /// matmul throughput with a large float32 matmul measured in the same process, on the same device. Several precisions
 /// are timed step by step in turn, so that a machine whose load changes slows them alike and their ratio holds.
 /// </summary>
@@ -105,7 +106,8 @@ public static class TrainingStepBenchmark
             3 * ForwardFlops(config, batch, sequence), matmul, ProcessMemory.PeakResidentBytes)).ToList();
     }
 
-    /// <summary>One model and the Trainer's optimizer setup, stepped in one precision; the same seed gives every precision the same weights.</summary>
+    /// <summary>One model and the Trainer's optimizer setup, stepped in one precision;
+    /// the same seed gives every precision the same weights.</summary>
     sealed class StepRun : IDisposable
     {
         readonly BertForSequenceClassification model;

@@ -85,7 +85,8 @@ public sealed class Predictor : IDisposable
         return new Prediction(text, label, ClassNames[label], probabilities, top, example.Length, truncated, string.IsNullOrWhiteSpace(text));
     }
 
-    /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around each text, so a pair has one token fewer than both.</summary>
+    /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around
+    /// each text, so a pair has one token fewer than both.</summary>
     int UntruncatedLength(string text, string? pair) =>
         pair is null ? _encoder.CountTokens([text], 1)[0] : _encoder.CountTokens([text, pair], 1).Sum() - 1;
 

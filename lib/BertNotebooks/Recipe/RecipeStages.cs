@@ -142,7 +142,8 @@ public static class RecipeStages
         return latest;
     }
 
-    /// <summary>A save killed half-way (kill -9, power loss) leaves its temp folder (AtomicFile's *.tmp); nothing else removes it.</summary>
+    /// <summary>A save killed half-way (kill -9, power loss) leaves its temp
+    /// folder (AtomicFile's *.tmp); nothing else removes it.</summary>
     static void RemoveUnfinishedSaves(RunSettings run, IProgress<string> log)
     {
         foreach (var folder in new[] { run.RunDir, run.CheckpointsDir }.Where(Directory.Exists))
@@ -167,7 +168,8 @@ public static class RecipeStages
         File.Exists(run.TrainerStatePath) ? TrainerState.Load(run.TrainerStatePath)
             : throw new FileNotFoundException($"{run.TrainerStatePath} is missing: run 04-training (profile '{run.Profile}') first.", run.TrainerStatePath);
 
-    /// <summary>05-evaluation: the best model's predictions on the validation split (or <paramref name="data"/>); saves metrics.json.</summary>
+    /// <summary>05-evaluation: the best model's predictions on the validation split
+    /// (or <paramref name="data"/>); saves metrics.json.</summary>
     public static EvaluationResult Evaluate(RunSettings run, DatasetSplits splits, TextDataset? data = null)
     {
         data ??= splits.Validation;

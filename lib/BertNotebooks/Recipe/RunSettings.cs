@@ -11,7 +11,9 @@ namespace BertNotebooks.Recipe;
 public sealed record RunSettings
 {
     public required string Profile { get; init; }
-    /// <summary>"20newsgroups" or a dataset spec such as "reviews.csv?text=review&amp;label=stars" (see <see cref="Data.DatasetSpec"/>).</summary>
+    /// <summary>"20newsgroups" or a dataset spec such as
+    /// "reviews.csv?text=review&amp;label=stars" (see
+    /// <see cref="Data.DatasetSpec"/>).</summary>
     public string Dataset { get; init; } = Data.DatasetSpec.NewsgroupsName;
     public string Model { get; init; } = PretrainedModels.OfflineDefault;
     public int MaxLength { get; init; } = 512;
@@ -33,7 +35,8 @@ public sealed record RunSettings
     public string Device { get; init; } = "auto";
     /// <summary>"auto" (bf16 where the hardware has bf16 units), "fp32" or "bf16": <see cref="TrainingArguments.Precision"/>.</summary>
     public string Precision { get; init; } = PrecisionChoice.Auto;
-    /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
+    /// <summary>Batches of similar lengths with dynamic padding; false pads every
+    /// document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
     /// <summary>Dynamic padding with <see cref="GroupByLength"/>, else every batch padded to <see cref="MaxLength"/>.</summary>

@@ -10,7 +10,8 @@ public static partial class CheckpointFolders
     [GeneratedRegex(@"^checkpoint-(\d+)$")]
     private static partial Regex CheckpointName();
 
-    /// <summary>The checkpoint folders in <paramref name="outputDir"/>, oldest (lowest step) first. Temp folders of unfinished saves are not listed.</summary>
+    /// <summary>The checkpoint folders in <paramref name="outputDir"/>, oldest (lowest
+    /// step) first. Temp folders of unfinished saves are not listed.</summary>
     public static IReadOnlyList<string> List(string outputDir) =>
         !Directory.Exists(outputDir) ? [] :
         Directory.GetDirectories(outputDir)

@@ -6,7 +6,8 @@ namespace BertNotebooks.Training;
 /// <summary>Which parameters get weight decay: all but biases and LayerNorm weights (HF's get_decay_parameter_names).</summary>
 public static class ParameterGroups
 {
-    /// <summary>Names of the parameters that are decayed. Excluded: those of LayerNorm modules, and names containing bias or layernorm.</summary>
+    /// <summary>Names of the parameters that are decayed. Excluded: those of
+    /// LayerNorm modules, and names containing bias or layernorm.</summary>
     public static IReadOnlySet<string> DecayParameterNames(torch.nn.Module model)
     {
         var layerNormParameters = model.named_modules()

@@ -22,13 +22,16 @@ public sealed partial class Trainer
 
     public TrainingArguments Args { get; }
     public torch.Device Device { get; }
-    /// <summary>fp32 or bf16 mixed precision, from <see cref="TrainingArguments.Precision"/> and the device; print it, and its Warning.</summary>
+    /// <summary>fp32 or bf16 mixed precision, from
+    /// <see cref="TrainingArguments.Precision"/> and the device; print it, and its
+    /// Warning.</summary>
     public PrecisionChoice Precision { get; }
     /// <summary>HF's compute_metrics: the eval_* numbers of each evaluation besides eval_loss.</summary>
     public ComputeMetrics ComputeMetrics { get; }
     public TrainerState State { get; private set; } = new();
 
-    /// <summary>Raised with each HF-style log entry (loss, grad_norm, learning_rate, epoch, step; or eval_*), as it is added to the log history.</summary>
+    /// <summary>Raised with each HF-style log entry (loss, grad_norm, learning_rate,
+    /// epoch, step; or eval_*), as it is added to the log history.</summary>
     public event Action<IReadOnlyDictionary<string, double>>? OnLog;
 
     /// <summary>Told after every optimizer step and evaluation batch; called on the training thread.</summary>
@@ -68,7 +71,8 @@ public sealed partial class Trainer
     /// <summary>The example indices of epoch <paramref name="epoch"/>, cut into batches: the same for a given (Seed, epoch).</summary>
     public IReadOnlyList<int[]> EpochBatches(int epoch) => Samplers.EpochBatches(_train, Args, epoch);
 
-    /// <summary>Runs the training. <paramref name="resumeFromCheckpoint"/>: a checkpoint folder or "latest" to continue a run exactly.</summary>
+    /// <summary>Runs the training. <paramref name="resumeFromCheckpoint"/>: a
+    /// checkpoint folder or "latest" to continue a run exactly.</summary>
     public TrainResult Train(string? resumeFromCheckpoint = null, CancellationToken cancel = default)
     {
         using var stepper = new OptimizerStepper(_model, Args, MaxSteps, WarmupSteps);

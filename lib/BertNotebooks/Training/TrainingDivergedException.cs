@@ -1,6 +1,7 @@
 namespace BertNotebooks.Training;
 
-/// <summary>The loss or the gradients became NaN or infinite. The weights from before that step are in <see cref="CheckpointPath"/>.</summary>
+/// <summary>The loss or the gradients became NaN or infinite. The weights from
+/// before that step are in <see cref="CheckpointPath"/>.</summary>
 public sealed class TrainingDivergedException(int step, double loss, double learningRate, string? checkpointPath)
     : InvalidOperationException(
         $"Training diverged at step {step + 1}: the loss is {loss} at learning rate {learningRate:G4}. " +
