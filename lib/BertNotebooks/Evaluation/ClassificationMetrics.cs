@@ -27,13 +27,15 @@ public static class ClassificationMetrics
             // Counted over all examples, also those whose other side is outside the chosen labels, as sklearn does.
             int tp = matrix.Counts[i, i], predicted = yPred.Count(p => p == labels[i]), actual = yTrue.Count(t => t == labels[i]);
             perClass.Add(new ClassMetrics(labels[i], names[i],
-                Divide(tp, predicted, zeroDivision), Divide(tp, actual, zeroDivision), Divide(2.0 * tp, actual + predicted, zeroDivision), actual));
+                Divide(tp, predicted, zeroDivision), Divide(tp, actual, zeroDivision),
+                Divide(2.0 * tp, actual + predicted, zeroDivision), actual));
         }
 
         int correct = yTrue.Zip(yPred).Count(p => p.First == p.Second);
         int totalSupport = perClass.Sum(c => c.Support);
         double Macro(Func<ClassMetrics, double> f) => perClass.Average(f);
-        double Weighted(Func<ClassMetrics, double> f) => totalSupport == 0 ? zeroDivision : perClass.Sum(c => f(c) * c.Support) / totalSupport;
+        double Weighted(Func<ClassMetrics, double> f) =>
+            totalSupport == 0 ? zeroDivision : perClass.Sum(c => f(c) * c.Support) / totalSupport;
         return new ClassificationReport((double)correct / yTrue.Count,
             Macro(c => c.Precision), Macro(c => c.Recall), Macro(c => c.F1),
             Weighted(c => c.Precision), Weighted(c => c.Recall), Weighted(c => c.F1),
@@ -48,5 +50,6 @@ public static class ClassificationMetrics
         Compute(prediction.LabelIds, prediction.Predictions.Select(l => Inference.Logits.ArgMax(l)).ToList(), classNames,
             classNames is null ? null : Enumerable.Range(0, classNames.Count).ToList()).Summary;
 
-    static double Divide(double numerator, double denominator, double zeroDivision) => denominator == 0 ? zeroDivision : numerator / denominator;
+    static double Divide(double numerator, double denominator, double zeroDivision) =>
+        denominator == 0 ? zeroDivision : numerator / denominator;
 }

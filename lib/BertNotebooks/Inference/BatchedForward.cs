@@ -22,7 +22,8 @@ public static class BatchedForward
     public static ForwardResult Run(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, IReadOnlyList<TokenizedExample> examples,
         ForwardOptions options, bool withLabels = false, Action<int, int>? onBatch = null)
     {
-        if (options.BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, not {options.BatchSize}.", nameof(options));
+        if (options.BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, " +
+            $"not {options.BatchSize}.", nameof(options));
         bool wasTraining = model.training;
         model.eval();
         var logits = new float[examples.Count][];
@@ -35,7 +36,8 @@ public static class BatchedForward
             {
                 using var scope = torch.NewDisposeScope();
                 var chunk = batches[b].Select(i => examples[i]).ToList();
-                var output = model.call(Collator.Collate(chunk, Tokenization.Padding.Longest, options.MaxLength, withLabels).To(options.Device));
+                var batch = Collator.Collate(chunk, Tokenization.Padding.Longest, options.MaxLength, withLabels).To(options.Device);
+                var output = model.call(batch);
                 if (output.Loss is { } loss) lossSum.add_(loss.to(torch.float64) * chunk.Count); // a mean over examples, as HF
                 var rows = output.Logits.to(torch.float32).cpu(); // (B, C)
                 int classes = (int)rows.shape[1];

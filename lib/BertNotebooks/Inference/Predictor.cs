@@ -39,16 +39,19 @@ public sealed class Predictor : IDisposable
     public static Predictor Load(string modelFolder, string device = "auto", int maxLength = 512, string precision = PrecisionChoice.Fp32)
     {
         PrecisionChoice.Normalise(precision);
-        if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), not {maxLength}.", nameof(maxLength));
+        if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), " +
+            $"not {maxLength}.", nameof(maxLength));
         var encoder = BertTextEncoder.FromFolder(modelFolder);
         var resolved = Devices.Resolve(device);
         var (model, report) = BertForSequenceClassification.FromPretrained(modelFolder, device: resolved);
         if (report.Initialised.Count > 0) // renamed or dropped keys (an older HF folder) are fine; a new random head is not
         {
             model.Dispose();
-            throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
+            throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, " +
+                $"so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
         }
-        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit), PrecisionChoice.Choose(precision, Hardware.Detect(resolved)));
+        var precisionChoice = PrecisionChoice.Choose(precision, Hardware.Detect(resolved));
+        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit), precisionChoice);
     }
 
     public Prediction Predict(string text, int topK = 3) => PredictBatch([text], topK)[0];
@@ -58,14 +61,16 @@ public sealed class Predictor : IDisposable
     /// length, so that each batch, padded to its longest text, carries little padding when lengths are mixed.
     /// <paramref name="textPairs"/>: second segments, for a model trained on sentence pairs.
     /// </summary>
-    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32, IReadOnlyList<string>? textPairs = null)
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32,
+        IReadOnlyList<string>? textPairs = null)
     {
         if (topK < 1) throw new ArgumentException($"topK must be at least 1, not {topK}.", nameof(topK));
         if (batchSize < 1) throw new ArgumentException($"batchSize must be at least 1, not {batchSize}.", nameof(batchSize));
         for (int i = 0; i < texts.Count; i++)
             if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null; pass \"\" for an empty text.");
         if (textPairs is not null && textPairs.Count != texts.Count)
-            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; give one pair per text.", nameof(textPairs));
+            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; " +
+                "give one pair per text.", nameof(textPairs));
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
@@ -82,7 +87,8 @@ public sealed class Predictor : IDisposable
             .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
         // Only a text at the max length can have been cut; count its tokens again without truncation to know.
         bool truncated = example.Length == MaxLength && UntruncatedLength(text, pair) > MaxLength;
-        return new Prediction(text, label, ClassNames[label], probabilities, top, example.Length, truncated, string.IsNullOrWhiteSpace(text));
+        bool isEmpty = string.IsNullOrWhiteSpace(text);
+        return new Prediction(text, label, ClassNames[label], probabilities, top, example.Length, truncated, isEmpty);
     }
 
     /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around

@@ -26,9 +26,11 @@ public static partial class CheckpointFolders
     {
         if (string.Equals(checkpoint, "latest", StringComparison.OrdinalIgnoreCase))
             return List(outputDir).LastOrDefault()
-                ?? throw new DirectoryNotFoundException($"No {Prefix}<step> folder in {Path.GetFullPath(outputDir)} to resume from; train without resume first, or pass a checkpoint folder.");
+                ?? throw new DirectoryNotFoundException($"No {Prefix}<step> folder in {Path.GetFullPath(outputDir)} to resume from; " +
+                    "train without resume first, or pass a checkpoint folder.");
         if (!Directory.Exists(checkpoint))
-            throw new DirectoryNotFoundException($"Checkpoint folder {Path.GetFullPath(checkpoint)} does not exist; pass a {Prefix}<step> folder or \"latest\".");
+            throw new DirectoryNotFoundException($"Checkpoint folder {Path.GetFullPath(checkpoint)} does not exist; " +
+                $"pass a {Prefix}<step> folder or \"latest\".");
         return Path.GetFullPath(checkpoint);
     }
 

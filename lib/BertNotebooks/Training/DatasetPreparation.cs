@@ -27,7 +27,9 @@ public static class DatasetPreparation
         Parallel.For(0, data.Count, i =>
         {
             var e = data.Examples[i];
-            examples[i] = e.TextPair is null ? encoder.Encode(e.Text, maxLength, e.Label) : encoder.EncodePair(e.Text, e.TextPair, maxLength, e.Label);
+            examples[i] = e.TextPair is null
+                ? encoder.Encode(e.Text, maxLength, e.Label)
+                : encoder.EncodePair(e.Text, e.TextPair, maxLength, e.Label);
         });
         return examples;
     }

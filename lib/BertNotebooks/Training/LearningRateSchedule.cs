@@ -6,7 +6,8 @@ namespace BertNotebooks.Training;
 /// <see cref="Multipliers"/>; nothing else refers to a schedule by name.
 /// </summary>
 /// <param name="Type">"linear", "cosine", "constant" or "constant_with_warmup": HF's SchedulerType values.</param>
-public sealed record LearningRateSchedule(double BaseLearningRate, int WarmupSteps, int TotalSteps, string Type = LearningRateSchedule.Linear)
+public sealed record LearningRateSchedule(
+    double BaseLearningRate, int WarmupSteps, int TotalSteps, string Type = LearningRateSchedule.Linear)
 {
     public const string Linear = "linear";
     public const string Cosine = "cosine";

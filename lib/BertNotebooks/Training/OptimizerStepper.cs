@@ -28,7 +28,8 @@ public sealed class OptimizerStepper : IDisposable
     /// <summary>The learning rate the next step will use.</summary>
     public double CurrentLearningRate => Schedule.LearningRateAt(StepsDone);
 
-    public OptimizerStepper(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args, int totalSteps, int warmupSteps)
+    public OptimizerStepper(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args, int totalSteps,
+        int warmupSteps)
     {
         _model = model;
         _parameters = model.parameters().Where(p => p.requires_grad).ToList();

@@ -53,14 +53,15 @@ public sealed partial class Trainer
         var saved = TrainerState.Load(Path.Combine(folder, StateFile));
         if (saved.MaxSteps != State.MaxSteps)
         {
-            var steps = string.Create(CultureInfo.InvariantCulture, $"a run of {saved.MaxSteps} steps, but these arguments make {State.MaxSteps}");
-            throw new ArgumentException($"{folder} was saved by {steps}; resume with the same epochs, batch size and data.");
+            var steps = string.Create(CultureInfo.InvariantCulture, $"{saved.MaxSteps} steps, but these arguments make {State.MaxSteps}");
+            throw new ArgumentException($"{folder} was saved by a run of {steps}; resume with the same epochs, batch size and data.");
         }
         State = saved;
         LoadModelWeights(folder);
         var optimizer = Path.Combine(folder, OptimizerFile);
         if (!File.Exists(optimizer))
-            throw new FileNotFoundException($"{optimizer} is missing, so the run cannot continue exactly; start a new run instead.", optimizer);
+            throw new FileNotFoundException($"{optimizer} is missing, so the run cannot continue exactly; " +
+                "start a new run instead.", optimizer);
         stepper.Optimizer.load_state_dict(optimizer);
         stepper.StepsDone = LoadSchedulerState(Path.Combine(folder, SchedulerFile), stepper.Schedule).LastEpoch;
     }
@@ -69,11 +70,13 @@ public sealed partial class Trainer
     static SchedulerState LoadSchedulerState(string path, LearningRateSchedule current)
     {
         var saved = (File.Exists(path) ? JsonSerializer.Deserialize<SchedulerState>(File.ReadAllText(path)) : null)
-            ?? throw new InvalidDataException($"{path} is missing or empty, so the learning-rate schedule cannot continue; start a new run instead.");
+            ?? throw new InvalidDataException($"{path} is missing or empty, so the learning-rate schedule cannot continue; " +
+                "start a new run instead.");
         var savedType = saved.Schedule?.Type ?? LearningRateSchedule.Linear;
         if (savedType != current.Type)
             throw new ArgumentException(
-                $"{path} continues a '{savedType}' schedule, but LrSchedulerType is '{current.Type}'; resume with '{savedType}' or start a new run.");
+                $"{path} continues a '{savedType}' schedule, but LrSchedulerType is '{current.Type}'; " +
+                    $"resume with '{savedType}' or start a new run.");
         return saved;
     }
 

@@ -52,7 +52,8 @@ public sealed partial class Trainer
             throw new ArgumentException(
                 $"Training example {unlabeled.i} has no label ({unlabeled.e.Label}); every training example needs a class index >= 0.");
         if (args.EvalStrategy != IntervalStrategy.No && (evalDataset is null || evalDataset.Count == 0))
-            throw new ArgumentException($"EvalStrategy is {args.EvalStrategy} but no evaluation set was given; pass one or set EvalStrategy to No.");
+            throw new ArgumentException($"EvalStrategy is {args.EvalStrategy} but no evaluation set was given; " +
+                "pass one or set EvalStrategy to No.");
         _model = model;
         _train = trainDataset;
         _eval = evalDataset;

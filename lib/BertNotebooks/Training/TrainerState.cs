@@ -23,7 +23,8 @@ public sealed class TrainerState
     [JsonPropertyName("log_history")] public List<Dictionary<string, double>> LogHistory { get; set; } = [];
 
     // A diverged evaluation may log NaN; Python's json (and so HF) writes it too, so it must not stop a save.
-    static readonly JsonSerializerOptions Options = new(Json.Indented) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Options =
+        new(Json.Indented) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>One logged value over training, for charts: the steps where
     /// <paramref name="key"/> (loss, eval_accuracy, …) was logged.</summary>
