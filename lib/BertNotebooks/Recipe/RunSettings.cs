@@ -22,6 +22,9 @@ public sealed record RunSettings
     public int MaxSteps { get; init; } = -1;
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 5e-5;
+    /// <summary>"linear" (the tutorial's, HF's default), "cosine", "constant" or "constant_with_warmup":
+    /// <see cref="TrainingArguments.LrSchedulerType"/>.</summary>
+    public string LrSchedulerType { get; init; } = LearningRateSchedule.Linear;
     public int WarmupSteps { get; init; } = 500;
     public double WeightDecay { get; init; } = 0.01;
     /// <summary>Evaluate (and save a checkpoint) every this many steps; 0: once per epoch.</summary>
@@ -113,6 +116,7 @@ public sealed record RunSettings
             PerDeviceTrainBatchSize = BatchSize,
             PerDeviceEvalBatchSize = 2 * BatchSize,
             LearningRate = LearningRate,
+            LrSchedulerType = LrSchedulerType,
             WarmupSteps = WarmupSteps,
             WeightDecay = WeightDecay,
             LoggingSteps = LoggingSteps,
