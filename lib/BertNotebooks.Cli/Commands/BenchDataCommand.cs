@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using BertNotebooks.Hosting;
 using BertNotebooks.Data;
+using BertNotebooks.Hosting;
 
 namespace BertNotebooks.Cli.Commands;
 

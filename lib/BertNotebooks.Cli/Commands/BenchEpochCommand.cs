@@ -5,6 +5,7 @@ using BertNotebooks.Data;
 using BertNotebooks.Hosting;
 using BertNotebooks.IO;
 using BertNotebooks.Modeling;
+using BertNotebooks.Native;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Recipe;
 using BertNotebooks.Tokenization;
@@ -96,19 +97,20 @@ public sealed class BenchEpochCommand : ICliCommand
 
     static Timing Measure(string label, BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int samples, CancellationToken cancel)
     {
-        var trainer = new Trainer(model, args, examples);
-        var batches = trainer.EpochBatches(0);
+        var batches = Samplers.EpochBatches(examples, args, epoch: 0);
+        var device = Devices.Resolve(args.Device);
+        model.to(device);
         long tokens = batches.Sum(b => (long)b.Length * (args.Padding == Padding.MaxLength ? args.MaxLength : b.Max(i => examples[i].Length)));
         // Evenly spaced through the real epoch order, so short and long batches are sampled as often as they occur.
         var picked = Enumerable.Range(0, Math.Min(samples, batches.Count)).Select(i => batches[(int)((long)i * batches.Count / Math.Min(samples, batches.Count))]).ToList();
         using var stepper = new OptimizerStepper(model, args, batches.Count, 0);
         model.train();
-        foreach (var warm in picked.Take(2)) Step(model, stepper, examples, warm, args, trainer.Device);
+        foreach (var warm in picked.Take(2)) Step(stepper, examples, warm, device);
         var times = new List<double>();
         foreach (var batch in picked)
         {
             cancel.ThrowIfCancellationRequested();
-            times.Add(Step(model, stepper, examples, batch, args, trainer.Device));
+            times.Add(Step(stepper, examples, batch, device));
         }
         double epoch = times.Average() * batches.Count;
         Console.WriteLine(string.Create(Inv,
@@ -117,14 +119,13 @@ public sealed class BenchEpochCommand : ICliCommand
         return new Timing(epoch, tokens);
     }
 
-    /// <summary>One real training step (collate, copy, forward, backward, clip, AdamW), in seconds, waiting for the GPU.</summary>
-    static double Step(BertForSequenceClassification model, OptimizerStepper stepper, IReadOnlyList<TokenizedExample> examples, int[] batch, TrainingArguments args, torch.Device device)
+    /// <summary>The Trainer's training step (collate, copy, forward, backward, clip, AdamW), in seconds, waiting for the GPU.</summary>
+    static double Step(OptimizerStepper stepper, IReadOnlyList<TokenizedExample> examples, int[] batch, torch.Device device)
     {
         var clock = Stopwatch.StartNew();
         using (var scope = torch.NewDisposeScope())
         {
-            var encoded = Collator.Collate(batch.Select(i => examples[i]).ToList(), args.Padding, args.MaxLength).To(device);
-            stepper.Step([encoded]);
+            stepper.Step(examples, [batch], device, computeType: null);
             if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
         }
         return clock.Elapsed.TotalSeconds;
@@ -133,18 +134,19 @@ public sealed class BenchEpochCommand : ICliCommand
     /// <summary>Same-sized steps (every batch padded to the max length) for a long run: time and memory near step 10 vs the end.</summary>
     static void LongRun(BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int steps, CancellationToken cancel)
     {
-        var trainer = new Trainer(model, args, examples);
+        var device = Devices.Resolve(args.Device);
+        model.to(device);
         using var stepper = new OptimizerStepper(model, args, steps, 0);
         model.train();
         var times = new double[steps];
         long? rssAt10 = null;
         var batches = new List<int[]>();
-        int perEpoch = trainer.EpochBatches(0).Count;
+        int perEpoch = Samplers.EpochBatches(examples, args, epoch: 0).Count;
         for (int s = 0; s < steps; s++)
         {
             cancel.ThrowIfCancellationRequested();
-            if (batches.Count <= s) batches.AddRange(trainer.EpochBatches(batches.Count / perEpoch)); // the next epoch's order
-            times[s] = Step(model, stepper, examples, batches[s], args, trainer.Device);
+            if (batches.Count <= s) batches.AddRange(Samplers.EpochBatches(examples, args, batches.Count / perEpoch)); // the next epoch's order
+            times[s] = Step(stepper, examples, batches[s], device);
             if (s == 9) rssAt10 = ProcessMemory.ResidentBytes;
             if ((s + 1) % 50 == 0) Console.Error.Write($"\rlong run: step {s + 1}/{steps}   ");
         }

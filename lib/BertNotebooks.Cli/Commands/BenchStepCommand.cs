@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using BertNotebooks.Cli.Benchmarks;
 using BertNotebooks.Hosting;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;

@@ -81,7 +81,8 @@ public sealed class BenchTokenizeCommand : ICliCommand
         return CommandLineHost.Success;
     }
 
-    /// <summary>The CPU (the line every benchmark prints) and the load on it: the figures mean little without them on a shared machine.</summary>
+    /// <summary>The CPU (the line every benchmark prints) and the load on it: the
+    /// figures mean little without them on a shared machine.</summary>
     static string MachineLine()
     {
         var load = File.Exists("/proc/loadavg") ? $", load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}" : "";

@@ -27,18 +27,29 @@ public static class ClassificationMetrics
             // Counted over all examples, also those whose other side is outside the chosen labels, as sklearn does.
             int tp = matrix.Counts[i, i], predicted = yPred.Count(p => p == labels[i]), actual = yTrue.Count(t => t == labels[i]);
             perClass.Add(new ClassMetrics(labels[i], names[i],
-                Divide(tp, predicted, zeroDivision), Divide(tp, actual, zeroDivision), Divide(2.0 * tp, actual + predicted, zeroDivision), actual));
+                Divide(tp, predicted, zeroDivision), Divide(tp, actual, zeroDivision),
+                Divide(2.0 * tp, actual + predicted, zeroDivision), actual));
         }
 
         int correct = yTrue.Zip(yPred).Count(p => p.First == p.Second);
         int totalSupport = perClass.Sum(c => c.Support);
         double Macro(Func<ClassMetrics, double> f) => perClass.Average(f);
-        double Weighted(Func<ClassMetrics, double> f) => totalSupport == 0 ? zeroDivision : perClass.Sum(c => f(c) * c.Support) / totalSupport;
+        double Weighted(Func<ClassMetrics, double> f) =>
+            totalSupport == 0 ? zeroDivision : perClass.Sum(c => f(c) * c.Support) / totalSupport;
         return new ClassificationReport((double)correct / yTrue.Count,
             Macro(c => c.Precision), Macro(c => c.Recall), Macro(c => c.F1),
             Weighted(c => c.Precision), Weighted(c => c.Recall), Weighted(c => c.F1),
             perClass, matrix);
     }
 
-    static double Divide(double numerator, double denominator, double zeroDivision) => denominator == 0 ? zeroDivision : numerator / denominator;
+    /// <summary>
+    /// The default <see cref="Evaluation.ComputeMetrics"/>: argmax of the logits, then <see cref="SummaryMetrics"/>. With
+    /// class names, every class gets a row (sklearn's labels=range(num_labels)), also one missing from the evaluated set.
+    /// </summary>
+    public static ComputeMetrics ComputeSummary(IReadOnlyList<string>? classNames = null) => prediction =>
+        Compute(prediction.LabelIds, prediction.Predictions.Select(l => Inference.Logits.ArgMax(l)).ToList(), classNames,
+            classNames is null ? null : Enumerable.Range(0, classNames.Count).ToList()).Summary;
+
+    static double Divide(double numerator, double denominator, double zeroDivision) =>
+        denominator == 0 ? zeroDivision : numerator / denominator;
 }

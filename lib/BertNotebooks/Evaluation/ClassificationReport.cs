@@ -24,13 +24,8 @@ public sealed record ClassificationReport(
     public int[][] ConfusionCounts =>
         Enumerable.Range(0, PerClass.Count).Select(i => Enumerable.Range(0, PerClass.Count).Select(j => ConfusionMatrix.Counts[i, j]).ToArray()).ToArray();
 
-    /// <summary>The summary numbers under HF-style names (accuracy, f1_macro, …), as the Trainer logs them with an "eval_" prefix.</summary>
-    public IReadOnlyDictionary<string, double> Summary => new Dictionary<string, double>
-    {
-        ["accuracy"] = Accuracy,
-        ["precision_macro"] = MacroPrecision, ["recall_macro"] = MacroRecall, ["f1_macro"] = MacroF1,
-        ["precision_weighted"] = WeightedPrecision, ["recall_weighted"] = WeightedRecall, ["f1_weighted"] = WeightedF1,
-    };
+    /// <summary>The headline numbers under HF-style names (accuracy, f1_macro, …): <see cref="SummaryMetrics"/>.</summary>
+    public IReadOnlyDictionary<string, double> Summary => SummaryMetrics.Of(this);
 
     /// <summary>One row per class, then "macro avg" and "weighted avg" rows, like sklearn's report with output_dict.</summary>
     public DataFrame ToDataFrame()

@@ -19,7 +19,7 @@ public static class MostConfidentMistakes
         if (texts is not null && texts.Count != yTrue.Count)
             throw new ArgumentException($"{texts.Count} texts but {yTrue.Count} labels; pass one text per example.");
         return probabilities
-            .Select((p, i) => (i, predicted: ArgMax(p), p))
+            .Select((p, i) => (i, predicted: Inference.Logits.ArgMax(p), p))
             .Where(x => x.predicted != yTrue[x.i])
             .Select(x => new Mistake(x.i, yTrue[x.i], x.predicted, x.p[x.predicted], texts?[x.i]))
             .OrderByDescending(m => m.Confidence).ThenBy(m => m.Index)
@@ -34,12 +34,4 @@ public static class MostConfidentMistakes
         new StringDataFrameColumn("predicted", mistakes.Select(m => classNames[m.PredictedLabel])),
         new DoubleDataFrameColumn("confidence", mistakes.Select(m => m.Confidence)),
         new StringDataFrameColumn("text", mistakes.Select(m => m.Text is null ? "" : m.Text.Length <= previewChars ? m.Text : m.Text[..previewChars] + "…")));
-
-    /// <summary>The index of the largest value (the first one on ties, as numpy's argmax).</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
-    }
 }

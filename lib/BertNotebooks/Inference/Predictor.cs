@@ -1,5 +1,4 @@
 using BertNotebooks.Checkpoints;
-using BertNotebooks.Evaluation;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
@@ -40,16 +39,19 @@ public sealed class Predictor : IDisposable
     public static Predictor Load(string modelFolder, string device = "auto", int maxLength = 512, string precision = PrecisionChoice.Fp32)
     {
         PrecisionChoice.Normalise(precision);
-        if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), not {maxLength}.", nameof(maxLength));
+        if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), " +
+            $"not {maxLength}.", nameof(maxLength));
         var encoder = BertTextEncoder.FromFolder(modelFolder);
         var resolved = Devices.Resolve(device);
         var (model, report) = BertForSequenceClassification.FromPretrained(modelFolder, device: resolved);
         if (report.Initialised.Count > 0) // renamed or dropped keys (an older HF folder) are fine; a new random head is not
         {
             model.Dispose();
-            throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
+            throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, " +
+                $"so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
         }
-        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit), PrecisionChoice.Choose(precision, Hardware.Detect(resolved)));
+        var precisionChoice = PrecisionChoice.Choose(precision, Hardware.Detect(resolved));
+        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit), precisionChoice);
     }
 
     public Prediction Predict(string text, int topK = 3) => PredictBatch([text], topK)[0];
@@ -59,48 +61,38 @@ public sealed class Predictor : IDisposable
     /// length, so that each batch, padded to its longest text, carries little padding when lengths are mixed.
     /// <paramref name="textPairs"/>: second segments, for a model trained on sentence pairs.
     /// </summary>
-    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32, IReadOnlyList<string>? textPairs = null)
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<string> texts, int topK = 3, int batchSize = 32,
+        IReadOnlyList<string>? textPairs = null)
     {
         if (topK < 1) throw new ArgumentException($"topK must be at least 1, not {topK}.", nameof(topK));
         if (batchSize < 1) throw new ArgumentException($"batchSize must be at least 1, not {batchSize}.", nameof(batchSize));
         for (int i = 0; i < texts.Count; i++)
             if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null; pass \"\" for an empty text.");
         if (textPairs is not null && textPairs.Count != texts.Count)
-            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; give one pair per text.", nameof(textPairs));
+            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; " +
+                "give one pair per text.", nameof(textPairs));
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
-        var predictions = new Prediction[texts.Count];
-        using var noGrad = torch.no_grad();
-        using var autocast = Modeling.Autocast.Enable(Precision.ComputeType);
-        foreach (var indices in LengthOrder(examples).Chunk(batchSize))
-        {
-            using var scope = torch.NewDisposeScope();
-            var chunk = indices.Select(i => examples[i]).ToList();
-            var logits = _model.call(Collator.Collate(chunk, Tokenization.Padding.Longest, MaxLength, withLabels: false).To(Device)).Logits.to(torch.float32).cpu(); // (B, C)
-            int classes = (int)logits.shape[1];
-            var flat = logits.data<float>().ToArray();
-            for (int b = 0; b < chunk.Count; b++)
-            {
-                int index = indices[b];
-                var text = texts[index];
-                var probabilities = Softmax.Of(flat.AsSpan(b * classes, classes).ToArray());
-                int label = MostConfidentMistakes.ArgMax(probabilities);
-                var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
-                    .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
-                // Only a text at the max length can have been cut; count its tokens again without truncation to know.
-                bool truncated = chunk[b].Length == MaxLength && UntruncatedLength(text, textPairs?[index]) > MaxLength;
-                predictions[index] = new Prediction(text, label, ClassNames[label], probabilities, top, chunk[b].Length, truncated, string.IsNullOrWhiteSpace(text));
-            }
-        }
-        return predictions;
+        var options = new ForwardOptions(batchSize, MaxLength, Device, Precision.ComputeType);
+        var logits = BatchedForward.Run(_model, examples, options).Logits;
+        return texts.Select((text, i) => ToPrediction(text, textPairs?[i], examples[i], logits[i], topK)).ToList();
     }
 
-    /// <summary>Example indices from the longest to the shortest (ties in input order): the batching order of <see cref="PredictBatch"/>.</summary>
-    public static IReadOnlyList<int> LengthOrder(IReadOnlyList<TokenizedExample> examples) =>
-        Enumerable.Range(0, examples.Count).OrderByDescending(i => examples[i].Length).ToList();
+    Prediction ToPrediction(string text, string? pair, TokenizedExample example, float[] logits, int topK)
+    {
+        var probabilities = Logits.Softmax(logits);
+        int label = Logits.ArgMax(probabilities);
+        var top = probabilities.Select((p, c) => new ClassProbability(c, ClassNames[c], p))
+            .OrderByDescending(c => c.Probability).ThenBy(c => c.Label).Take(topK).ToList();
+        // Only a text at the max length can have been cut; count its tokens again without truncation to know.
+        bool truncated = example.Length == MaxLength && UntruncatedLength(text, pair) > MaxLength;
+        bool isEmpty = string.IsNullOrWhiteSpace(text);
+        return new Prediction(text, label, ClassNames[label], probabilities, top, example.Length, truncated, isEmpty);
+    }
 
-    /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around each text, so a pair has one token fewer than both.</summary>
+    /// <summary>[CLS] a [SEP] (b [SEP]): CountTokens counts [CLS] and [SEP] around
+    /// each text, so a pair has one token fewer than both.</summary>
     int UntruncatedLength(string text, string? pair) =>
         pair is null ? _encoder.CountTokens([text], 1)[0] : _encoder.CountTokens([text, pair], 1).Sum() - 1;
 

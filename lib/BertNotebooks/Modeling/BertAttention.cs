@@ -19,12 +19,16 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>HF's <c>attention.self</c>.</summary>
     public BertSelfAttention Self => @self;
+    /// <summary>HF's <c>attention.output</c> (BertSelfOutput).</summary>
+    public BertResidualOutput Output => output;
 
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(output.forward(@self.forward(hidden, additiveMask), hidden)); // (B, T, H)
+        var context = @self.forward(hidden, additiveMask);     // (B, T, H): the heads' weighted values, concatenated
+        var attentionOutput = output.forward(context, hidden); // (B, T, H): LayerNorm(dense + residual)
+        return scope.MoveToOuter(attentionOutput);
     }
 }

@@ -11,8 +11,6 @@ namespace BertNotebooks.Modeling;
 /// </summary>
 public sealed class BertConfig
 {
-    public static readonly IReadOnlyList<string> SupportedActivations = ["gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"];
-
     [JsonPropertyName("model_type")] public string ModelType { get; set; } = "bert";
     [JsonPropertyName("architectures")] public List<string>? Architectures { get; set; }
     [JsonPropertyName("vocab_size")] public int VocabSize { get; set; } = 30522;
@@ -40,14 +38,16 @@ public sealed class BertConfig
     [JsonExtensionData] public Dictionary<string, JsonElement> Extra { get; set; } = new();
 
     /// <summary>num_labels in HF: the classifier's output size.</summary>
-    [JsonIgnore] public int NumLabels
+    [JsonIgnore]
+    public int NumLabels
     {
         get => Id2Label.Count;
         set => (Id2Label, Label2Id) = DefaultLabels(value);
     }
 
     /// <summary>The class names in id order; setting them rewrites id2label and label2id.</summary>
-    [JsonIgnore] public IReadOnlyList<string> ClassNames
+    [JsonIgnore]
+    public IReadOnlyList<string> ClassNames
     {
         get => ClassNamesFromId2Label();
         set
@@ -113,14 +113,18 @@ public sealed class BertConfig
 
     public BertConfig Clone() => FromJson(ToJson());
 
-    /// <summary>Throws, naming the field and what to do, when this configuration describes a model BertNotebooks cannot build.</summary>
+    /// <summary>
+    /// Throws, naming the field and what to do, when this configuration describes a model BertNotebooks cannot build. Two
+    /// callers: <see cref="FromJson"/> (a config.json as it is read) and the <see cref="BertModel"/> constructor (every
+    /// model, whatever made its config).
+    /// </summary>
     public void Validate()
     {
         if (ModelType != "bert")
             throw new NotSupportedException(
                 $"model_type '{ModelType}' is not supported yet; BertNotebooks supports BERT-architecture checkpoints (model_type 'bert').");
-        if (!SupportedActivations.Contains(HiddenAct))
-            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported; use one of {string.Join(", ", SupportedActivations)}.");
+        if (!Activations.Names.Contains(HiddenAct))
+            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported; use one of {string.Join(", ", Activations.Names)}.");
         if (PositionEmbeddingType != "absolute")
             throw new NotSupportedException(
                 $"position_embedding_type '{PositionEmbeddingType}' is not supported; BertNotebooks implements 'absolute' position embeddings only.");

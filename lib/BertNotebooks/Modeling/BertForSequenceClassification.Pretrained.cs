@@ -26,7 +26,6 @@ public sealed partial class BertForSequenceClassification
         var isClassifier = config.Architectures?.Contains(Architecture) == true;
         if (classNames is not null) config.ClassNames = classNames;
         configure?.Invoke(config);
-        config.Validate();
         var exact = strict ?? (isClassifier && config.NumLabels == checkpointLabels);
 
         var checkpoint = CheckpointFiles.LoadStateDict(folder);
@@ -35,6 +34,7 @@ public sealed partial class BertForSequenceClassification
         {
             var report = StateDictLoader.Load(model, checkpoint, folder, exact, key => key.StartsWith("classifier.", StringComparison.Ordinal));
             if (device is not null) model.to(device);
+            if (File.Exists(Path.Combine(folder, TokenizerFiles.Vocab))) model.TokenizerSource = folder;
             return (model, report);
         }
         catch
@@ -47,6 +47,13 @@ public sealed partial class BertForSequenceClassification
             foreach (var t in checkpoint.Values) t.Dispose();
         }
     }
+
+    /// <summary>The folder whose vocab.txt the Trainer's checkpoints copy (<see cref="ISavePretrained"/>): the pretrained
+    /// folder the model was loaded from, when it has one.</summary>
+    public string? TokenizerSource { get; set; }
+
+    /// <summary>The folder with the config's class names and <see cref="TokenizerSource"/>'s tokenizer files.</summary>
+    void ISavePretrained.SavePretrained(string folder) => SavePretrained(folder, tokenizerSourceFolder: TokenizerSource);
 
     /// <summary>
     /// Writes a folder that transformers' <c>AutoModelForSequenceClassification.from_pretrained</c> and this class read:

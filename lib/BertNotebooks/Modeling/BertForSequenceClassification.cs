@@ -10,7 +10,7 @@ namespace BertNotebooks.Modeling;
 /// is HF's: mean cross-entropy for single-label classification, MSE when num_labels is 1 (regression), and
 /// binary cross-entropy with logits for multi-label problems.
 /// </summary>
-public sealed partial class BertForSequenceClassification : nn.Module<EncodedBatch, SequenceClassifierOutput>
+public sealed partial class BertForSequenceClassification : nn.Module<EncodedBatch, SequenceClassifierOutput>, ISavePretrained
 {
     readonly BertModel bert;
     readonly Dropout dropout;
@@ -22,9 +22,8 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
 
     public BertForSequenceClassification(BertConfig config) : base(nameof(BertForSequenceClassification))
     {
-        config.Validate();
         Config = config;
-        bert = new BertModel(config);
+        bert = new BertModel(config); // validates the config
         dropout = nn.Dropout(config.EffectiveClassifierDropout);
         classifier = nn.Linear(config.HiddenSize, config.NumLabels);
         RegisterComponents();

@@ -18,14 +18,19 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    // Read-only, for walking the forward pass by hand (03-model).
     public BertAttention Attention => attention;
+    public BertIntermediate Intermediate => intermediate;
+    public BertResidualOutput Output => output;
 
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
-        var attended = attention.forward(hidden, additiveMask);                              // (B, T, H)
-        return scope.MoveToOuter(output.forward(intermediate.forward(attended), attended)); // (B, T, H)
+        var attentionOutput = attention.forward(hidden, additiveMask);        // (B, T, H)
+        var intermediateOutput = intermediate.forward(attentionOutput);       // (B, T, FFN)
+        var layerOutput = output.forward(intermediateOutput, attentionOutput); // (B, T, H): LayerNorm(dense + residual)
+        return scope.MoveToOuter(layerOutput);
     }
 }

@@ -4,6 +4,21 @@ using static TorchSharp.torch;
 
 namespace BertNotebooks.Modeling;
 
+// The modules in forward order, a file each, named and nested as in Hugging Face's modeling_bert.py:
+//   BertForSequenceClassification.cs   bert -> dropout -> classifier, and the loss
+//   `- BertModel.cs (this file)         embeddings -> encoder -> pooler
+//      |- BertEmbeddings.cs             word + position + token-type embeddings -> LayerNorm -> dropout
+//      |- BertEncoder.cs                NumHiddenLayers x BertLayer
+//      |  `- BertLayer.cs               attention -> intermediate -> output
+//      |     |- BertAttention.cs        self -> output
+//      |     |  |- BertSelfAttention.cs query, key, value; softmax(Q K^T / sqrt(d) + mask) V, per head
+//      |     |  `- BertResidualOutput.cs dense -> dropout -> LayerNorm(x + residual) (HF's BertSelfOutput)
+//      |     |- BertIntermediate.cs     dense -> activation (Activations.cs: hidden_act by name)
+//      |     `- BertResidualOutput.cs   the same block after the feed-forward (HF's BertOutput)
+//      `- BertPooler.cs                 dense -> tanh on the [CLS] vector
+// Beside them: BertConfig.cs (config.json), BertInit.cs (HF's _init_weights), Autocast.cs (bf16 matmuls),
+// BertForSequenceClassification.Pretrained.cs (from_pretrained / save_pretrained).
+
 /// <summary>The BERT encoder without a task head (HF BertModel): embeddings, encoder and an optional pooler.</summary>
 public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
 {

@@ -73,7 +73,6 @@ public static class OnnxBertConverter
             LayerNormEps = 1e-12,
         };
         config.Extra["_name_or_path"] = JsonSerializer.SerializeToElement(nameOrPath);
-        config.Validate();
         return config;
     }
 

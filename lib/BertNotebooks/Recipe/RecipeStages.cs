@@ -78,8 +78,7 @@ public static class RecipeStages
         var trainer = new Trainer(model, args,
             DatasetPreparation.Tokenize(encoder, splits.Train, args.MaxLength),
             DatasetPreparation.Tokenize(encoder, splits.Validation, args.MaxLength),
-            splits.ClassNames,
-            folder => model.SavePretrained(folder, splits.ClassNames, pretrained));
+            splits.ClassNames);
         progress?.Report(trainer.Precision.ToString());
         if (trainer.Precision.Warning is { } warning) progress?.Report("warning: " + warning);
         return trainer;
@@ -143,7 +142,8 @@ public static class RecipeStages
         return latest;
     }
 
-    /// <summary>A save killed half-way (kill -9, power loss) leaves its temp folder (AtomicFile's *.tmp); nothing else removes it.</summary>
+    /// <summary>A save killed half-way (kill -9, power loss) leaves its temp
+    /// folder (AtomicFile's *.tmp); nothing else removes it.</summary>
     static void RemoveUnfinishedSaves(RunSettings run, IProgress<string> log)
     {
         foreach (var folder in new[] { run.RunDir, run.CheckpointsDir }.Where(Directory.Exists))
@@ -168,7 +168,8 @@ public static class RecipeStages
         File.Exists(run.TrainerStatePath) ? TrainerState.Load(run.TrainerStatePath)
             : throw new FileNotFoundException($"{run.TrainerStatePath} is missing: run 04-training (profile '{run.Profile}') first.", run.TrainerStatePath);
 
-    /// <summary>05-evaluation: the best model's predictions on the validation split (or <paramref name="data"/>); saves metrics.json.</summary>
+    /// <summary>05-evaluation: the best model's predictions on the validation split
+    /// (or <paramref name="data"/>); saves metrics.json.</summary>
     public static EvaluationResult Evaluate(RunSettings run, DatasetSplits splits, TextDataset? data = null)
     {
         data ??= splits.Validation;
@@ -182,22 +183,15 @@ public static class RecipeStages
         return new EvaluationResult(report, predictions, data);
     }
 
-    /// <summary>The headline numbers (accuracy, f1_macro, …) of the metrics.json that 05-evaluation saved for a run.</summary>
+    /// <summary>The headline numbers (<see cref="SummaryMetrics"/>: accuracy, f1_macro, …) of the metrics.json that
+    /// 05-evaluation saved for a run; NaN for a metric added after that run was evaluated.</summary>
     public static IReadOnlyDictionary<string, double> LoadMetricsSummary(RunSettings run)
     {
         if (!File.Exists(run.MetricsPath))
             throw new FileNotFoundException($"{run.MetricsPath} is missing: run 05-evaluation (run '{run.RunName ?? run.Profile}') first.", run.MetricsPath);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.MetricsPath));
-        var root = json.RootElement;
-        double Read(string name) => root.GetProperty(name).GetDouble();
-        return new Dictionary<string, double>
-        {
-            ["accuracy"] = Read(nameof(ClassificationReport.Accuracy)),
-            ["precision_macro"] = Read(nameof(ClassificationReport.MacroPrecision)),
-            ["recall_macro"] = Read(nameof(ClassificationReport.MacroRecall)),
-            ["f1_macro"] = Read(nameof(ClassificationReport.MacroF1)),
-            ["f1_weighted"] = Read(nameof(ClassificationReport.WeightedF1)),
-        };
+        var saved = json.RootElement.GetProperty(nameof(ClassificationReport.Summary));
+        return SummaryMetrics.Names.ToDictionary(name => name, name => saved.TryGetProperty(name, out var value) ? value.GetDouble() : double.NaN);
     }
 
     /// <summary>The best model's folder, or an error naming the notebook that makes it.</summary>

@@ -11,7 +11,9 @@ namespace BertNotebooks.Recipe;
 public sealed record RunSettings
 {
     public required string Profile { get; init; }
-    /// <summary>"20newsgroups" or a dataset spec such as "reviews.csv?text=review&amp;label=stars" (see <see cref="Data.DatasetSpec"/>).</summary>
+    /// <summary>"20newsgroups" or a dataset spec such as
+    /// "reviews.csv?text=review&amp;label=stars" (see
+    /// <see cref="Data.DatasetSpec"/>).</summary>
     public string Dataset { get; init; } = Data.DatasetSpec.NewsgroupsName;
     public string Model { get; init; } = PretrainedModels.OfflineDefault;
     public int MaxLength { get; init; } = 512;
@@ -20,6 +22,9 @@ public sealed record RunSettings
     public int MaxSteps { get; init; } = -1;
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 5e-5;
+    /// <summary>"linear" (the tutorial's, HF's default), "cosine", "constant" or "constant_with_warmup":
+    /// <see cref="TrainingArguments.LrSchedulerType"/>.</summary>
+    public string LrSchedulerType { get; init; } = LearningRateSchedule.Linear;
     public int WarmupSteps { get; init; } = 500;
     public double WeightDecay { get; init; } = 0.01;
     /// <summary>Evaluate (and save a checkpoint) every this many steps; 0: once per epoch.</summary>
@@ -33,9 +38,12 @@ public sealed record RunSettings
     public string Device { get; init; } = "auto";
     /// <summary>"auto" (bf16 where the hardware has bf16 units), "fp32" or "bf16": <see cref="TrainingArguments.Precision"/>.</summary>
     public string Precision { get; init; } = PrecisionChoice.Auto;
-    /// <summary>Batches of similar lengths with dynamic padding; false pads every document to <see cref="MaxLength"/>, as the tutorial.</summary>
+    /// <summary>Batches of similar lengths with dynamic padding; false pads every
+    /// document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
     public string MetricForBestModel { get; init; } = "accuracy";
+    /// <summary>Dynamic padding with <see cref="GroupByLength"/>, else every batch padded to <see cref="MaxLength"/>.</summary>
+    public Tokenization.Padding Padding => GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength;
     /// <summary>Leave out own-data rows that cannot be read (listed in the split's Skipped) instead of stopping at the first.</summary>
     public bool SkipBadRows { get; init; }
     /// <summary>The run folder: a name under data/runs (the profile's, by default) or an absolute path.</summary>
@@ -71,23 +79,23 @@ public sealed record RunSettings
     public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null, int? batchSize = null,
         double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null,
         int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null, string? precision = null) => this with
-    {
-        Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
-        Model = string.IsNullOrWhiteSpace(model) ? Model : model,
-        MaxLength = maxLength ?? MaxLength,
-        Epochs = epochs ?? Epochs,
-        BatchSize = batchSize ?? BatchSize,
-        LearningRate = learningRate ?? LearningRate,
-        Seed = seed ?? Seed,
-        Device = string.IsNullOrWhiteSpace(device) ? Device : device,
-        MaxTrainDocs = maxTrainDocs ?? MaxTrainDocs,
-        RunName = string.IsNullOrWhiteSpace(runName) ? RunName : runName,
-        WarmupSteps = warmupSteps ?? WarmupSteps,
-        WeightDecay = weightDecay ?? WeightDecay,
-        EvalSteps = evalSteps ?? EvalSteps,
-        SkipBadRows = skipBadRows ?? SkipBadRows,
-        Precision = string.IsNullOrWhiteSpace(precision) ? Precision : precision,
-    };
+        {
+            Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
+            Model = string.IsNullOrWhiteSpace(model) ? Model : model,
+            MaxLength = maxLength ?? MaxLength,
+            Epochs = epochs ?? Epochs,
+            BatchSize = batchSize ?? BatchSize,
+            LearningRate = learningRate ?? LearningRate,
+            Seed = seed ?? Seed,
+            Device = string.IsNullOrWhiteSpace(device) ? Device : device,
+            MaxTrainDocs = maxTrainDocs ?? MaxTrainDocs,
+            RunName = string.IsNullOrWhiteSpace(runName) ? RunName : runName,
+            WarmupSteps = warmupSteps ?? WarmupSteps,
+            WeightDecay = weightDecay ?? WeightDecay,
+            EvalSteps = evalSteps ?? EvalSteps,
+            SkipBadRows = skipBadRows ?? SkipBadRows,
+            Precision = string.IsNullOrWhiteSpace(precision) ? Precision : precision,
+        };
 
     public string RunDir => BertPaths.RunDir(RunName ?? Profile);
     public string SplitPath => Path.Combine(RunDir, Data.DatasetSplits.FileName);
@@ -108,19 +116,20 @@ public sealed record RunSettings
             PerDeviceTrainBatchSize = BatchSize,
             PerDeviceEvalBatchSize = 2 * BatchSize,
             LearningRate = LearningRate,
+            LrSchedulerType = LrSchedulerType,
             WarmupSteps = WarmupSteps,
             WeightDecay = WeightDecay,
             LoggingSteps = LoggingSteps,
             EvalStrategy = strategy,
             EvalSteps = EvalSteps,
             SaveStrategy = strategy,
-            SaveSteps = EvalSteps > 0 ? EvalSteps : 500,
+            SaveSteps = EvalSteps,
             SaveTotalLimit = 2,
             LoadBestModelAtEnd = true,
             MetricForBestModel = MetricForBestModel,
             Seed = Seed,
             GroupByLength = GroupByLength,
-            Padding = GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength,
+            Padding = Padding,
             MaxLength = MaxLength,
             Device = Device,
             Precision = Precision,

@@ -1,7 +1,7 @@
-using BertNotebooks.Checkpoints;
-using BertNotebooks.Modeling;
 using System.Runtime.InteropServices;
 using System.Text;
+using BertNotebooks.Checkpoints;
+using BertNotebooks.Modeling;
 
 namespace BertNotebooks.Tokenization;
 

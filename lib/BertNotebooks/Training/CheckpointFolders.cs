@@ -10,7 +10,8 @@ public static partial class CheckpointFolders
     [GeneratedRegex(@"^checkpoint-(\d+)$")]
     private static partial Regex CheckpointName();
 
-    /// <summary>The checkpoint folders in <paramref name="outputDir"/>, oldest (lowest step) first. Temp folders of unfinished saves are not listed.</summary>
+    /// <summary>The checkpoint folders in <paramref name="outputDir"/>, oldest (lowest
+    /// step) first. Temp folders of unfinished saves are not listed.</summary>
     public static IReadOnlyList<string> List(string outputDir) =>
         !Directory.Exists(outputDir) ? [] :
         Directory.GetDirectories(outputDir)
@@ -25,9 +26,11 @@ public static partial class CheckpointFolders
     {
         if (string.Equals(checkpoint, "latest", StringComparison.OrdinalIgnoreCase))
             return List(outputDir).LastOrDefault()
-                ?? throw new DirectoryNotFoundException($"No {Prefix}<step> folder in {Path.GetFullPath(outputDir)} to resume from; train without resume first, or pass a checkpoint folder.");
+                ?? throw new DirectoryNotFoundException($"No {Prefix}<step> folder in {Path.GetFullPath(outputDir)} to resume from; " +
+                    "train without resume first, or pass a checkpoint folder.");
         if (!Directory.Exists(checkpoint))
-            throw new DirectoryNotFoundException($"Checkpoint folder {Path.GetFullPath(checkpoint)} does not exist; pass a {Prefix}<step> folder or \"latest\".");
+            throw new DirectoryNotFoundException($"Checkpoint folder {Path.GetFullPath(checkpoint)} does not exist; " +
+                $"pass a {Prefix}<step> folder or \"latest\".");
         return Path.GetFullPath(checkpoint);
     }
 

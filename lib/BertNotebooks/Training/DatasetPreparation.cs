@@ -3,10 +3,12 @@ using BertNotebooks.Tokenization;
 
 namespace BertNotebooks.Training;
 
-/// <summary>The steps between a <see cref="TextDataset"/> and the Trainer: a seeded subset (for quick runs) and tokenizing with labels.</summary>
+/// <summary>The steps between a <see cref="TextDataset"/> and the Trainer: a
+/// seeded subset (for quick runs) and tokenizing with labels.</summary>
 public static class DatasetPreparation
 {
-    /// <summary>At most <paramref name="maxCount"/> examples, drawn at random (seeded) so that every class keeps its share on average.</summary>
+    /// <summary>At most <paramref name="maxCount"/> examples, drawn at random
+    /// (seeded) so that every class keeps its share on average.</summary>
     public static TextDataset Subset(TextDataset data, int? maxCount, int seed)
     {
         if (maxCount is not { } max || max >= data.Count) return data;
@@ -15,7 +17,8 @@ public static class DatasetPreparation
         return new TextDataset(picked, data.ClassNames);
     }
 
-    /// <summary>Each text (with its pair, when it has one) encoded to at most <paramref name="maxLength"/> tokens, labels kept; on all cores.</summary>
+    /// <summary>Each text (with its pair, when it has one) encoded to at most
+    /// <paramref name="maxLength"/> tokens, labels kept; on all cores.</summary>
     public static IReadOnlyList<TokenizedExample> Tokenize(BertTextEncoder encoder, TextDataset data, int maxLength)
     {
         if (data.Examples.All(e => e.TextPair is null))
@@ -24,7 +27,9 @@ public static class DatasetPreparation
         Parallel.For(0, data.Count, i =>
         {
             var e = data.Examples[i];
-            examples[i] = e.TextPair is null ? encoder.Encode(e.Text, maxLength, e.Label) : encoder.EncodePair(e.Text, e.TextPair, maxLength, e.Label);
+            examples[i] = e.TextPair is null
+                ? encoder.Encode(e.Text, maxLength, e.Label)
+                : encoder.EncodePair(e.Text, e.TextPair, maxLength, e.Label);
         });
         return examples;
     }

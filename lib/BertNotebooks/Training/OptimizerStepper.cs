@@ -12,28 +12,44 @@ public sealed record StepOutcome(torch.Tensor Loss, torch.Tensor GradNorm, doubl
 /// <summary>
 /// The optimisation of the HF Trainer, one optimizer step at a time: forward and backward on each micro-batch (loss divided
 /// by their number, as gradient accumulation), clipping to a total L2 norm, AdamW with decoupled weight decay on the
-/// decayed group, and the linear warmup-then-decay schedule. The Trainer drives it; the parity test drives it directly.
+/// decayed group, and the learning-rate schedule named by <see cref="TrainingArguments.LrSchedulerType"/>. The Trainer
+/// drives it, the benchmarks time it, and the parity test drives it directly.
 /// </summary>
 public sealed class OptimizerStepper : IDisposable
 {
     readonly torch.nn.Module<EncodedBatch, SequenceClassifierOutput> _model;
     readonly IReadOnlyList<Parameter> _parameters;
-    readonly double _maxGradNorm;
+    readonly TrainingArguments _args;
 
     public AdamW Optimizer { get; }
-    public LinearSchedule Schedule { get; }
+    public LearningRateSchedule Schedule { get; }
     /// <summary>Optimizer steps applied so far (the scheduler's last_epoch).</summary>
     public int StepsDone { get; set; }
     /// <summary>The learning rate the next step will use.</summary>
     public double CurrentLearningRate => Schedule.LearningRateAt(StepsDone);
 
-    public OptimizerStepper(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args, int totalSteps, int warmupSteps)
+    public OptimizerStepper(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args, int totalSteps,
+        int warmupSteps)
     {
         _model = model;
         _parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        _maxGradNorm = args.MaxGradNorm;
+        _args = args;
         Optimizer = ParameterGroups.CreateAdamW(model, args);
-        Schedule = new LinearSchedule(args.LearningRate, warmupSteps, totalSteps);
+        Schedule = new LearningRateSchedule(args.LearningRate, warmupSteps, totalSteps, args.LrSchedulerType);
+    }
+
+    /// <summary>
+    /// The Trainer's step: each micro-batch of <paramref name="dataset"/> indices collated as the arguments say (padding,
+    /// max length), moved to <paramref name="device"/>, then one update under the precision's autocast.
+    /// </summary>
+    public StepOutcome Step(IReadOnlyList<TokenizedExample> dataset, IEnumerable<int[]> microBatches, torch.Device device,
+        torch.ScalarType? computeType)
+    {
+        var batches = microBatches
+            .Select(indices => Collator.Collate(indices.Select(i => dataset[i]).ToList(), _args.Padding, _args.MaxLength).To(device))
+            .ToList();
+        using var autocast = Autocast.Enable(computeType);
+        return Step(batches);
     }
 
     /// <summary>
@@ -75,9 +91,9 @@ public sealed class OptimizerStepper : IDisposable
         var grads = _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
         if (grads.Count == 0) return torch.zeros([]);
         var total = torch.stack(grads.Select(g => g.detach().norm(2f)).ToList()).norm(2f); // ()
-        if (_maxGradNorm > 0)
+        if (_args.MaxGradNorm > 0)
         {
-            var coefficient = (_maxGradNorm / (total + 1e-6)).clamp_max(1.0);
+            var coefficient = (_args.MaxGradNorm / (total + 1e-6)).clamp_max(1.0);
             using var noGrad = torch.no_grad();
             foreach (var g in grads) g.mul_(coefficient);
         }

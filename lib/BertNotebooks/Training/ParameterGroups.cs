@@ -6,7 +6,8 @@ namespace BertNotebooks.Training;
 /// <summary>Which parameters get weight decay: all but biases and LayerNorm weights (HF's get_decay_parameter_names).</summary>
 public static class ParameterGroups
 {
-    /// <summary>Names of the parameters that are decayed. Excluded: those of LayerNorm modules, and names containing bias or layernorm.</summary>
+    /// <summary>Names of the parameters that are decayed. Excluded: those of
+    /// LayerNorm modules, and names containing bias or layernorm.</summary>
     public static IReadOnlySet<string> DecayParameterNames(torch.nn.Module model)
     {
         var layerNormParameters = model.named_modules()
@@ -16,7 +17,8 @@ public static class ParameterGroups
         return model.named_parameters()
             .Select(p => p.name)
             .Where(name => !layerNormParameters.Contains(name))
-            .Where(name => !name.Contains("bias", StringComparison.OrdinalIgnoreCase) && !name.Contains("layernorm", StringComparison.OrdinalIgnoreCase))
+            .Where(name => !name.Contains("bias", StringComparison.OrdinalIgnoreCase))
+            .Where(name => !name.Contains("layernorm", StringComparison.OrdinalIgnoreCase))
             .ToHashSet();
     }
 
@@ -29,6 +31,7 @@ public static class ParameterGroups
             named.Where(p => decay.Contains(p.name) == decayed).Select(p => p.parameter),
             new AdamW.Options { LearningRate = args.LearningRate, weight_decay = decayed ? args.WeightDecay : 0.0 });
         // beta2 is passed explicitly: TorchSharp's torch.optim.AdamW factory defaults it to 0.99, not PyTorch's 0.999.
-        return new AdamW([Group(true), Group(false)], args.LearningRate, args.AdamBeta1, args.AdamBeta2, args.AdamEpsilon, args.WeightDecay);
+        return new AdamW([Group(true), Group(false)],
+            args.LearningRate, args.AdamBeta1, args.AdamBeta2, args.AdamEpsilon, args.WeightDecay);
     }
 }

@@ -26,7 +26,8 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
     {
         var name = string.IsNullOrWhiteSpace(requested) ? Auto : requested.Trim().ToLowerInvariant();
         return Names.Contains(name) ? name
-            : throw new ArgumentException($"Unknown precision '{requested}'. Use auto (bf16 where the hardware has bf16 units), fp32 or bf16.");
+            : throw new ArgumentException($"Unknown precision '{requested}'. Use auto (bf16 where the hardware has bf16 units), " +
+                "fp32 or bf16.");
     }
 
     /// <summary>
@@ -52,7 +53,8 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
     static (bool HasUnits, string Why) Bf16Units(Hardware hardware)
     {
         if (hardware.IsCuda)
-            return hardware.CudaCapability is not { } capability ? (false, "the GPU's compute capability is unknown (nvidia-smi did not say)")
+            return hardware.CudaCapability is not { } capability
+                ? (false, "the GPU's compute capability is unknown (nvidia-smi did not say)")
                 : capability >= Hardware.MinBf16CudaCapability ? (true, $"the GPU has bf16 tensor cores (compute capability {capability})")
                 : (false, $"the GPU has no bf16 tensor cores (compute capability {capability} < {Hardware.MinBf16CudaCapability})");
         if (hardware.CpuFlags is null) return (false, "the CPU's flags are unknown (no /proc/cpuinfo)");

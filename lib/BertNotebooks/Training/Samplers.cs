@@ -1,3 +1,5 @@
+using BertNotebooks.Tokenization;
+
 namespace BertNotebooks.Training;
 
 /// <summary>
@@ -6,6 +8,16 @@ namespace BertNotebooks.Training;
 /// </summary>
 public static class Samplers
 {
+    /// <summary>The example indices of epoch <paramref name="epoch"/> as the Trainer visits them, cut into batches: random
+    /// or grouped by length (<see cref="TrainingArguments.GroupByLength"/>), the same for a given (Seed, epoch).</summary>
+    public static IReadOnlyList<int[]> EpochBatches(IReadOnlyList<TokenizedExample> train, TrainingArguments args, int epoch)
+    {
+        var order = args.GroupByLength
+            ? LengthGroupedOrder(train.Select(e => e.Length).ToList(), args.PerDeviceTrainBatchSize, args.Seed, epoch)
+            : RandomOrder(train.Count, args.Seed, epoch);
+        return order.Chunk(args.PerDeviceTrainBatchSize).ToList();
+    }
+
     /// <summary>A seeded random permutation of 0..count-1 (HF's RandomSampler).</summary>
     public static int[] RandomOrder(int count, int seed, int epoch)
     {
@@ -37,5 +49,5 @@ public static class Samplers
     }
 
     // System.Random with a seed uses a fixed algorithm, so orders are the same on every machine and .NET version.
-    static Random EpochRandom(int seed, int epoch) => new(unchecked(seed * 1_000_003 + epoch));
+    static Random EpochRandom(int seed, int epoch) => new(unchecked(seed * Reproducibility.SeedStride + epoch));
 }

@@ -23,9 +23,11 @@ public sealed class TrainerState
     [JsonPropertyName("log_history")] public List<Dictionary<string, double>> LogHistory { get; set; } = [];
 
     // A diverged evaluation may log NaN; Python's json (and so HF) writes it too, so it must not stop a save.
-    static readonly JsonSerializerOptions Options = new(Json.Indented) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Options =
+        new(Json.Indented) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    /// <summary>One logged value over training, for charts: the steps where <paramref name="key"/> (loss, eval_accuracy, …) was logged.</summary>
+    /// <summary>One logged value over training, for charts: the steps where
+    /// <paramref name="key"/> (loss, eval_accuracy, …) was logged.</summary>
     public (int[] Steps, double[] Values) Series(string key)
     {
         var points = LogHistory.Where(e => e.ContainsKey(key)).Select(e => ((int)e["step"], e[key])).ToList();

@@ -18,6 +18,9 @@ public sealed record TrainingArguments
     public int GradientAccumulationSteps { get; init; } = 1;
 
     public double LearningRate { get; init; } = 5e-5;
+    /// <summary>HF's lr_scheduler_type: "linear" (the default), "cosine", "constant" or "constant_with_warmup"
+    /// (<see cref="LearningRateSchedule"/>).</summary>
+    public string LrSchedulerType { get; init; } = LearningRateSchedule.Linear;
     /// <summary>Linear warmup steps; when 0, <see cref="WarmupRatio"/> of the total steps (rounded up) is used.</summary>
     public int WarmupSteps { get; init; }
     public double WarmupRatio { get; init; }
@@ -80,11 +83,13 @@ public sealed record TrainingArguments
     public TrainingArguments Validate()
     {
         static void Require(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
-        Require(MaxSteps > 0 || NumTrainEpochs > 0, $"NumTrainEpochs is {NumTrainEpochs} and MaxSteps is {MaxSteps}: set NumTrainEpochs > 0 or MaxSteps > 0.");
+        Require(MaxSteps > 0 || NumTrainEpochs > 0, $"NumTrainEpochs is {NumTrainEpochs} and MaxSteps is {MaxSteps}: " +
+            "set NumTrainEpochs > 0 or MaxSteps > 0.");
         Require(PerDeviceTrainBatchSize > 0, $"PerDeviceTrainBatchSize must be positive, not {PerDeviceTrainBatchSize}.");
         Require(PerDeviceEvalBatchSize > 0, $"PerDeviceEvalBatchSize must be positive, not {PerDeviceEvalBatchSize}.");
         Require(GradientAccumulationSteps > 0, $"GradientAccumulationSteps must be positive, not {GradientAccumulationSteps}.");
         Require(double.IsFinite(LearningRate) && LearningRate >= 0, $"LearningRate must be a finite number >= 0, not {LearningRate}.");
+        LearningRateSchedule.RequireKnown(LrSchedulerType);
         Require(WarmupSteps >= 0, $"WarmupSteps must be >= 0, not {WarmupSteps}.");
         Require(WarmupRatio is >= 0 and <= 1, $"WarmupRatio must be in [0, 1], not {WarmupRatio}.");
         Require(WarmupSteps == 0 || WarmupRatio == 0, $"Set WarmupSteps ({WarmupSteps}) or WarmupRatio ({WarmupRatio}), not both.");
@@ -99,21 +104,28 @@ public sealed record TrainingArguments
             $"LoggingStrategy is Steps, so LoggingSteps must be positive, not {LoggingSteps}.");
         Require(EvalStrategy != IntervalStrategy.Steps || EffectiveEvalSteps > 0,
             $"EvalStrategy is Steps, so EvalSteps (or LoggingSteps, its fallback) must be positive; EvalSteps is {EvalSteps}.");
-        Require(SaveStrategy != IntervalStrategy.Steps || SaveSteps > 0, $"SaveStrategy is Steps, so SaveSteps must be positive, not {SaveSteps}.");
-        Require(SaveTotalLimit is null or > 0, $"SaveTotalLimit must be positive (or null to keep every checkpoint), not {SaveTotalLimit}.");
-        Require(!string.IsNullOrWhiteSpace(OutputDir), "OutputDir must be set: checkpoints go there, also the one saved when training is cancelled.");
+        Require(SaveStrategy != IntervalStrategy.Steps || SaveSteps > 0, $"SaveStrategy is Steps, so SaveSteps must be positive, " +
+            $"not {SaveSteps}.");
+        Require(SaveTotalLimit is null or > 0, $"SaveTotalLimit must be positive (or null to keep every checkpoint), " +
+            $"not {SaveTotalLimit}.");
+        Require(!string.IsNullOrWhiteSpace(OutputDir), "OutputDir must be set: checkpoints go there, " +
+            "also the one saved when training is cancelled.");
         if (LoadBestModelAtEnd)
         {
-            Require(EvalStrategy != IntervalStrategy.No, "LoadBestModelAtEnd needs evaluations to pick the best model: set EvalStrategy to Steps or Epoch.");
+            Require(EvalStrategy != IntervalStrategy.No, "LoadBestModelAtEnd needs evaluations to pick the best model: " +
+                "set EvalStrategy to Steps or Epoch.");
             Require(EvalStrategy == SaveStrategy,
-                $"LoadBestModelAtEnd requires the save and eval strategy to match, but found EvalStrategy {EvalStrategy} and SaveStrategy {SaveStrategy}.");
+                $"LoadBestModelAtEnd requires the save and eval strategy to match, " +
+                    $"but found EvalStrategy {EvalStrategy} and SaveStrategy {SaveStrategy}.");
             Require(EvalStrategy != IntervalStrategy.Steps || SaveSteps % EffectiveEvalSteps == 0,
-                $"LoadBestModelAtEnd requires SaveSteps to be a round multiple of EvalSteps, but SaveSteps {SaveSteps} is not a multiple of EvalSteps {EffectiveEvalSteps}.");
+                $"LoadBestModelAtEnd requires SaveSteps to be a round multiple of EvalSteps, " +
+                    $"but SaveSteps {SaveSteps} is not a multiple of EvalSteps {EffectiveEvalSteps}.");
         }
         if (EarlyStoppingPatience is { } patience)
         {
             Require(patience > 0, $"EarlyStoppingPatience must be positive, not {patience}.");
-            Require(LoadBestModelAtEnd, "EarlyStoppingPatience needs LoadBestModelAtEnd = true (as HF's EarlyStoppingCallback), so that the best model is kept.");
+            Require(LoadBestModelAtEnd, "EarlyStoppingPatience needs LoadBestModelAtEnd = true (as HF's EarlyStoppingCallback), " +
+                "so that the best model is kept.");
         }
         return this;
     }

@@ -95,7 +95,11 @@ public sealed class BertnbCommandTests : IDisposable
 
         Assert.Equal(RunSettings.For("smoke") with
         {
-            MaxLength = 128, LearningRate = 3e-5, MaxTrainDocs = null, GroupByLength = false, SkipBadRows = true,
+            MaxLength = 128,
+            LearningRate = 3e-5,
+            MaxTrainDocs = null,
+            GroupByLength = false,
+            SkipBadRows = true,
         }, run);
     }
 

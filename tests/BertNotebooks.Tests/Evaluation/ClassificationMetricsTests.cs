@@ -10,6 +10,18 @@ public sealed class ClassificationMetricsTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void MatthewsCorrelationMatchesSklearnsMulticlassFormula()
+    {
+        int[] yTrue = [0, 0, 0, 1, 1, 2, 2, 2], yPred = [0, 1, 0, 1, 1, 2, 0, 2];
+        // sklearn's matthews_corrcoef: t = true counts (3, 2, 3), p = predicted (3, 3, 2), c = 6 correct of s = 8:
+        // (c s - t.p) / sqrt((s^2 - t.t)(s^2 - p.p)) = (48 - 21) / sqrt((64 - 22)(64 - 22)) = 27 / 42.
+        var summary = ClassificationMetrics.Compute(yTrue, yPred, ["a", "b", "c"]).Summary;
+        Assert.Equal(27.0 / 42, summary["matthews_corrcoef"], 12);
+        // One class predicted for everything: sklearn defines it as 0, not NaN.
+        Assert.Equal(0, ClassificationMetrics.Compute(yTrue, new int[8], ["a", "b", "c"]).Summary["matthews_corrcoef"]);
+    }
+
+    [Fact]
     public void ThreeClassCaseMatchesSklearn()
     {
         int[] yTrue = [0, 0, 0, 1, 1, 2], yPred = [0, 0, 1, 1, 2, 1];

@@ -3,6 +3,7 @@ using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tests.Modeling;
 using BertNotebooks.Tokenization;
+using BertNotebooks.Training;
 
 namespace BertNotebooks.Tests.Inference;
 
@@ -101,11 +102,35 @@ public sealed class PredictorTests : IDisposable
     }
 
     [Fact]
+    public void TheTrainersEvaluationAndThePredictorGiveTheSameProbabilities()
+    {
+        // One inference path: the accuracy that picks the best checkpoint is the one 05-evaluation reports.
+        string[] texts = ["car", "the rocket cars . the goal", "the ball", "goal balls . the ball the car", "the", "rocket"];
+        var encoder = BertTextEncoder.FromFolder(_model);
+        var examples = texts.Select((t, i) => encoder.Encode(t, encoder.MaxLengthLimit, label: i % 3)).ToList();
+        var (model, _) = BertForSequenceClassification.FromPretrained(_model);
+        using var __ = model;
+        var args = new TrainingArguments
+        {
+            PerDeviceEvalBatchSize = 4, Padding = Padding.MaxLength, MaxLength = encoder.MaxLengthLimit, Device = "cpu", Precision = "fp32",
+        };
+        var evaluated = new Trainer(model, args, examples, examples).Evaluate();
+
+        using var predictor = Predictor.Load(_model, device: "cpu");
+        var predicted = predictor.PredictBatch(texts, batchSize: 4);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(predicted[i].Label, evaluated.Predictions[i]);
+            Assert.Equal(predicted[i].Probabilities, evaluated.Probabilities[i]); // bit for bit
+        }
+    }
+
+    [Fact]
     public void LengthOrderIsLongestFirstWithTiesInInputOrder()
     {
         static TokenizedExample Of(int length) => new(new int[length], new int[length]);
-        Assert.Equal([1, 3, 2, 0, 4], Predictor.LengthOrder([Of(3), Of(7), Of(5), Of(7), Of(2)]));
-        Assert.Empty(Predictor.LengthOrder([]));
+        Assert.Equal([1, 3, 2, 0, 4], BatchedForward.LengthOrder([Of(3), Of(7), Of(5), Of(7), Of(2)]));
+        Assert.Empty(BatchedForward.LengthOrder([]));
     }
 
     [Fact]

@@ -17,9 +17,9 @@ public sealed class BertModelTests
             "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias",
         };
         foreach (var layer in new[] { 0, 1 })
-        foreach (var part in new[] { "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+            foreach (var part in new[] { "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                                      "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm" })
-            expected.AddRange([$"bert.encoder.layer.{layer}.{part}.weight", $"bert.encoder.layer.{layer}.{part}.bias"]);
+                expected.AddRange([$"bert.encoder.layer.{layer}.{part}.weight", $"bert.encoder.layer.{layer}.{part}.bias"]);
         Assert.Equal(expected.Order(), keys.Order());
     }
 

@@ -82,7 +82,7 @@ public sealed class HandTrainingStepTests
         loss.backward();
         nn.utils.clip_grad_norm_(byHand.parameters(), args.MaxGradNorm);
         var optimizer = ParameterGroups.CreateAdamW(byHand, args);
-        var schedule = new LinearSchedule(args.LearningRate, WarmupSteps: 0, TotalSteps: 6);
+        var schedule = new LearningRateSchedule(args.LearningRate, WarmupSteps: 0, TotalSteps: 6);
         foreach (var group in optimizer.ParamGroups) group.LearningRate = schedule.LearningRateAt(0);
         optimizer.step();
 

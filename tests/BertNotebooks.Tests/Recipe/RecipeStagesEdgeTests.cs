@@ -25,8 +25,15 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         var csv = _temp.File("tiny.csv", "text,label\n" + string.Join("\n", rows) + "\n");
         return RunSettings.For("smoke") with
         {
-            Dataset = csv, Model = model, RunName = _temp.File("run"), MaxSteps = maxSteps, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4,
-            WarmupSteps = 1, Device = "cpu",
+            Dataset = csv,
+            Model = model,
+            RunName = _temp.File("run"),
+            MaxSteps = maxSteps,
+            EvalSteps = 2,
+            LoggingSteps = 1,
+            BatchSize = 4,
+            WarmupSteps = 1,
+            Device = "cpu",
         };
     }
 

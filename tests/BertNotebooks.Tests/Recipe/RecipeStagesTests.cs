@@ -36,12 +36,7 @@ public sealed class RecipeStagesTests : IDisposable
     [FixtureFact("tiny-bert")]
     public void A_few_steps_on_a_tiny_csv_train_evaluate_and_predict_through_the_same_stages()
     {
-        var run = RunSettings.For("smoke") with
-        {
-            Dataset = SportsAndComputersCsv(), Model = TinyModelFolder(), RunName = _temp.File("run"),
-            MaxSteps = 4, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 1, Device = "cpu",
-        };
-
+        var run = TinyRun();
         var splits = RecipeStages.PrepareData(run);
         var trainer = RecipeStages.CreateTrainer(run, splits);
         var result = RecipeStages.Train(run, trainer);
@@ -61,8 +56,16 @@ public sealed class RecipeStagesTests : IDisposable
 
     RunSettings TinyRun() => RunSettings.For("smoke") with
     {
-        Dataset = SportsAndComputersCsv(), Model = TinyModelFolder(), RunName = _temp.File("run"),
-        MaxSteps = 4, EvalSteps = 2, LoggingSteps = 1, BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 1, Device = "cpu",
+        Dataset = SportsAndComputersCsv(),
+        Model = TinyModelFolder(),
+        RunName = _temp.File("run"),
+        MaxSteps = 4,
+        EvalSteps = 2,
+        LoggingSteps = 1,
+        BatchSize = 4,
+        LearningRate = 1e-3,
+        WarmupSteps = 1,
+        Device = "cpu",
     };
 
     /// <summary>A run stopped after step 2: its checkpoint-2 stays, the later one and the best model go.</summary>

@@ -51,6 +51,16 @@ public sealed class RunSettingsTests
     }
 
     [Fact]
+    public void The_schedule_is_linear_by_default_and_reaches_the_trainer_by_name()
+    {
+        var quick = RunSettings.For("quick");
+        Assert.Equal("linear", quick.ToTrainingArguments().LrSchedulerType);
+        Assert.Equal("cosine", (quick with { LrSchedulerType = "cosine" }).ToTrainingArguments().LrSchedulerType);
+        var unknown = Assert.Throws<ArgumentException>(() => (quick with { LrSchedulerType = "step" }).ToTrainingArguments());
+        Assert.Contains("constant_with_warmup", unknown.Message);
+    }
+
+    [Fact]
     public void An_unknown_profile_lists_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => RunSettings.For("fast"));

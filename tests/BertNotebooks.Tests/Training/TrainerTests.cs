@@ -1,4 +1,5 @@
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Evaluation;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
 using TorchSharp;
@@ -75,12 +76,63 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ACosineScheduleIsLoggedAsHuggingFacesAndResumesWhereItStopped()
+    {
+        var args = Args("cosine") with { LrSchedulerType = LearningRateSchedule.Cosine, MaxSteps = 10 };
+        using var straight = new TinyClassifier();
+        var logged = new Trainer(straight, args with { OutputDir = Path.Combine(_dir, "cosine-straight") }, _train).Train()
+            .State.LogHistory.Where(e => e.ContainsKey("learning_rate")).Select(e => e["learning_rate"]).ToList();
+        // Logged after step s (1-based): the rate of the next step, 5e-2 * 0.5 * (1 + cos(pi * (s - 2) / 8)) past the warmup.
+        var expected = Enumerable.Range(1, 10).Select(s => new LearningRateSchedule(5e-2, 2, 10, LearningRateSchedule.Cosine).LearningRateAt(s));
+        Assert.Equal(expected, logged);
+        Assert.Equal(5e-2 * 0.5 * (1 + Math.Cos(Math.PI / 8)), logged[2], 12);
+
+        using var interrupted = new TinyClassifier();
+        using var cancel = new CancellationTokenSource();
+        new Trainer(interrupted, args, _train) { Progress = new Synchronous<TrainerProgress>(p => { if (p.Step == 5) cancel.Cancel(); }) }
+            .Train(cancel: cancel.Token);
+        using var other = new TinyClassifier();
+        var linear = Assert.Throws<ArgumentException>(() => new Trainer(other, args with { LrSchedulerType = "linear" }, _train).Train("latest"));
+        Assert.Contains("'cosine' schedule", linear.Message);
+        using var fresh = new TinyClassifier(seed: 99);
+        new Trainer(fresh, args, _train).Train("latest");
+        SameWeights(Weights(straight), Weights(fresh));
+    }
+
+    [Fact]
+    public void ComputeMetricsNamesTheEvalMetricsAndCanPickTheBestModel()
+    {
+        using var model = new TinyClassifier();
+        // HF's compute_metrics(EvalPrediction): here the share of examples whose label is among the top two logits.
+        ComputeMetrics top2 = p => new Dictionary<string, double>
+        {
+            ["top2_accuracy"] = p.Predictions.Zip(p.LabelIds).Average(x => x.First.Count(v => v > x.First[x.Second]) < 2 ? 1.0 : 0.0),
+        };
+        var args = Args("top2") with
+        {
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = 5,
+            LoadBestModelAtEnd = true,
+            MetricForBestModel = "top2_accuracy",
+        };
+        var result = new Trainer(model, args, _train, _eval, computeMetrics: top2).Train();
+        var evals = result.State.LogHistory.Where(e => e.ContainsKey("eval_loss")).ToList();
+        Assert.All(evals, e => Assert.InRange(e["eval_top2_accuracy"], 0, 1));
+        Assert.DoesNotContain(evals, e => e.ContainsKey("eval_accuracy")); // the default metrics are replaced, not added to
+        Assert.Equal(evals.Max(e => e["eval_top2_accuracy"]), result.State.BestMetric);
+    }
+
+    [Fact]
     public void RotationKeepsTheBestCheckpointAndTheBestModelIsReloaded()
     {
         using var model = new TinyClassifier();
         var args = Args("best") with
         {
-            EvalStrategy = IntervalStrategy.Steps, EvalSteps = 1, SaveSteps = 1, SaveTotalLimit = 1, LoadBestModelAtEnd = true,
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = 1,
+            SaveSteps = 1,
+            SaveTotalLimit = 1,
+            LoadBestModelAtEnd = true,
             LearningRate = 0.3, // large enough that the eval loss goes up again, so the best is not the last
         };
         var result = new Trainer(model, args, _train, _eval).Train();
@@ -120,8 +172,13 @@ public sealed class TrainerTests : IDisposable
         using var model = new TinyClassifier();
         var args = Args("early") with
         {
-            EvalStrategy = IntervalStrategy.Steps, EvalSteps = 1, SaveSteps = 1, LoadBestModelAtEnd = true, EarlyStoppingPatience = 2,
-            LearningRate = 0.3, NumTrainEpochs = 20,
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = 1,
+            SaveSteps = 1,
+            LoadBestModelAtEnd = true,
+            EarlyStoppingPatience = 2,
+            LearningRate = 0.3,
+            NumTrainEpochs = 20,
         };
         var result = new Trainer(model, args, _train, _eval).Train();
         var losses = result.State.LogHistory.Where(e => e.ContainsKey("eval_loss")).Select(e => e["eval_loss"]).ToList();
@@ -141,7 +198,7 @@ public sealed class TrainerTests : IDisposable
         var output = trainer.Evaluate();
 
         Assert.Equal(_eval.Count, output.Logits.Count);
-        var expected = BertNotebooks.Evaluation.ClassificationMetrics.Compute(output.Labels, output.Predictions);
+        var expected = ClassificationMetrics.Compute(output.Labels, output.Predictions);
         Assert.Equal(expected.Accuracy, output.Metrics["eval_accuracy"]);
         Assert.Equal(expected.MacroF1, output.Metrics["eval_f1_macro"]);
         Assert.True(output.Metrics["eval_loss"] > 0);
