@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using BertNotebooks.IO;
-using Microsoft.Data.Analysis;
 
 namespace BertNotebooks.Evaluation;
 
@@ -31,21 +30,6 @@ public sealed record ClassificationReport(
         ["precision_macro"] = MacroPrecision, ["recall_macro"] = MacroRecall, ["f1_macro"] = MacroF1,
         ["precision_weighted"] = WeightedPrecision, ["recall_weighted"] = WeightedRecall, ["f1_weighted"] = WeightedF1,
     };
-
-    /// <summary>One row per class, then "macro avg" and "weighted avg" rows, like sklearn's report with output_dict.</summary>
-    public DataFrame ToDataFrame()
-    {
-        var rows = PerClass.Select(c => (c.Name, c.Precision, c.Recall, c.F1, c.Support))
-            .Append(("macro avg", MacroPrecision, MacroRecall, MacroF1, Support))
-            .Append(("weighted avg", WeightedPrecision, WeightedRecall, WeightedF1, Support))
-            .ToList();
-        return new DataFrame(
-            new StringDataFrameColumn("class", rows.Select(r => r.Item1)),
-            new DoubleDataFrameColumn("precision", rows.Select(r => r.Item2)),
-            new DoubleDataFrameColumn("recall", rows.Select(r => r.Item3)),
-            new DoubleDataFrameColumn("f1-score", rows.Select(r => r.Item4)),
-            new Int32DataFrameColumn("support", rows.Select(r => r.Item5)));
-    }
 
     /// <summary>Writes metrics.json (atomically).</summary>
     public void Save(string path) => AtomicFile.WriteJson(path, this);
