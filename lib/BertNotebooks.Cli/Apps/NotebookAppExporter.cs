@@ -79,7 +79,8 @@ public static partial class NotebookAppExporter
             app.AppendLine($"// {code}: its usings are at the top of this file (the rest loads the library into the notebook kernel).");
             return;
         }
-        app.AppendLine(CellRewriter.Rewrite(code));
+        // Other kernel directives (#r "nuget: ...", #!time) have no meaning in a program: kept visible, as comments.
+        app.AppendLine(CellRewriter.Rewrite(KernelDirective().Replace(code, "// (notebook kernel only) $0")));
         if (!cell.IsParameters) return;
         app.AppendLine("// The command line sets them: " + string.Join(", ", parameters.Take(3).Select(p => $"--{NotebookApp.Kebab(p)} VALUE")) + ", ...");
         foreach (var parameter in parameters) app.AppendLine($"{parameter} = notebookApp.Parameter(\"{parameter}\", {parameter});");
@@ -109,6 +110,9 @@ public static partial class NotebookAppExporter
         }
         yield return current.ToString();
     }
+
+    [GeneratedRegex(@"^[ \t]*#(r[ \t]|!).*$", RegexOptions.Multiline)]
+    private static partial Regex KernelDirective();
 
     [GeneratedRegex(@"^using [\w.]+;$")]
     private static partial Regex UsingLine();

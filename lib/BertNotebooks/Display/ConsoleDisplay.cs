@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
 
@@ -9,11 +10,12 @@ namespace BertNotebooks.Display;
 /// <summary>
 /// What a notebook displays, in a terminal: the same values (the DataFrames and Plotly charts of this namespace, plain
 /// values) that the notebook kernel renders as HTML. Tables become aligned text (the first <see cref="MaxRows"/> rows),
-/// a text display that is updated (a status line) is redrawn in place, and each chart becomes an offline HTML page in
-/// <see cref="ChartsDir"/> whose path is printed, opened in the browser only when <see cref="OpenCharts"/> is set.
+/// a text display that is updated becomes a status line (with a bar when it counts steps, redrawn in place), and each
+/// chart becomes an offline HTML page in <see cref="ChartsDir"/> whose path is printed, opened in the browser only when
+/// <see cref="OpenCharts"/> is set.
 /// The file-based apps (notebooks/apps) call it where the notebook shows a value.
 /// </summary>
-public static class ConsoleDisplay
+public static partial class ConsoleDisplay
 {
     static readonly Lock Gate = new();
     static bool _lineOpen; // a status line drawn in place, not yet ended
@@ -55,23 +57,39 @@ public static class ConsoleDisplay
         }
     }
 
-    /// <summary>Redraws the current line on a terminal; where output goes to a file or a pipe (CI logs), prints a line.</summary>
-    internal static void WriteInPlace(string text)
+    /// <summary>
+    /// A status line: with a bar when it tells how far the work is ("train: step 3/8, ..."), redrawn in place on a
+    /// terminal, and printed as a line where output goes to a file or a pipe (CI logs).
+    /// </summary>
+    internal static void WriteStatus(string text)
     {
+        var line = Bar(text) + text.ReplaceLineEndings(" ");
         if (Out != Console.Out || Console.IsOutputRedirected)
         {
-            WriteLine(text);
+            WriteLine(line);
             return;
         }
         lock (Gate)
         {
-            var line = text.ReplaceLineEndings(" ");
-            var width = Math.Max(20, Console.WindowWidth - 1);
+            var width = Console.WindowWidth > 20 ? Console.WindowWidth - 1 : 119; // 0 where the terminal reports no size
             Out.Write("\r" + (line.Length > width ? line[..width] : line.PadRight(width)));
             Out.Flush();
             _lineOpen = true;
         }
     }
+
+    static string Bar(string text)
+    {
+        if (Fraction().Match(text) is not { Success: true } m || !int.TryParse(m.Groups[1].Value, out var done)
+            || !int.TryParse(m.Groups[2].Value, out var total) || total <= 0 || done > total) return "";
+        const int width = 20;
+        var filled = done * width / total;
+        return $"[{new string('#', filled)}{new string('.', width - filled)}] ";
+    }
+
+    // "step 3/8": the first count of the form done/total.
+    [GeneratedRegex(@"\b(\d+)/(\d+)\b")]
+    private static partial Regex Fraction();
 
     /// <summary>The console form of a value: a table, a chart's file, items one per line, or the value's text.</summary>
     internal static string Format(object? value) => value switch
@@ -128,35 +146,5 @@ public static class ConsoleDisplay
         IO.AtomicFile.WriteAllText(path, PlotlyOffline.Page(GenericChart.toChartHTML(chart), Path.GetFileNameWithoutExtension(path)));
         if (OpenCharts) Process.Start(new ProcessStartInfo(path) { UseShellExecute = true })?.Dispose();
         return $"chart: {path}";
-    }
-}
-
-/// <summary>What <see cref="ConsoleDisplay.Show"/> returns, as the kernel's <c>display</c> returns a value to update.</summary>
-public sealed class ConsoleDisplayHandle
-{
-    bool _shown;
-    long? _rowsShown; // a table's rows already printed, when a table is shown
-
-    /// <summary>
-    /// Replaces the display: text is redrawn in place (a live status line); a table that grew prints its new rows, one
-    /// line each with their non-empty cells (a live log); anything else is printed again.
-    /// </summary>
-    public void Update(object? value)
-    {
-        switch (value)
-        {
-            case string text when _shown:
-                ConsoleDisplay.WriteInPlace(text);
-                break;
-            case DataFrame frame when _shown && _rowsShown is not null:
-                for (var row = _rowsShown.Value; row < frame.Rows.Count; row++) ConsoleDisplay.WriteLine(ConsoleDisplay.Row(frame, row));
-                _rowsShown = Math.Max(_rowsShown.Value, frame.Rows.Count);
-                break;
-            default:
-                ConsoleDisplay.WriteLine(ConsoleDisplay.Format(value));
-                _rowsShown = value is DataFrame shown ? Math.Min(shown.Rows.Count, ConsoleDisplay.MaxRows) : null;
-                break;
-        }
-        _shown = true;
     }
 }

@@ -40,6 +40,7 @@ public sealed class NotebookAppsTests
             new(true, "#!import setup.dib", []),
             new(true, "string? profile = null;\nvar maxLength = 128;", ["parameters"]),
             new(true, "maxLength * 2", []),
+            new(true, "#!time\nvar z = 3;", []),
         ];
 
         var app = NotebookAppExporter.Export("07-test", cells, ["using System.IO;"]);
@@ -49,6 +50,7 @@ public sealed class NotebookAppsTests
         Assert.Contains("maxLength = notebookApp.Parameter(\"maxLength\", maxLength);", app);
         Assert.Contains("// ---- cell 4 ----\nConsoleDisplay.Show(maxLength * 2);", app.ReplaceLineEndings("\n"));
         Assert.Contains("ConsoleDisplay.Heading(\"Title\");", app);
+        Assert.Contains("// (notebook kernel only) #!time\nvar z = 3;", app.ReplaceLineEndings("\n"));
         Assert.All(app.ReplaceLineEndings("\n").Split('\n'), line => Assert.True(line.Length <= 120, line));
         Assert.True(app.IndexOf("cell 1 ", StringComparison.Ordinal) < app.IndexOf("cell 2 ", StringComparison.Ordinal));
     }

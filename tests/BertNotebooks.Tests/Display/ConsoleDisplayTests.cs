@@ -27,7 +27,7 @@ public sealed class ConsoleDisplayTests : IDisposable
     }
 
     [Fact]
-    public void An_updated_table_prints_only_its_new_rows_and_an_updated_text_a_new_status()
+    public void An_updated_table_prints_only_its_new_rows_and_an_updated_text_a_status_line_with_a_bar()
     {
         var table = ConsoleDisplay.Show(Frame(1));
         table.Update(Frame(3));
@@ -35,7 +35,7 @@ public sealed class ConsoleDisplayTests : IDisposable
         status.Update("step 1/2");
 
         var lines = _out.ToString().ReplaceLineEndings("\n").TrimEnd().Split('\n');
-        Assert.Equal(["name     value", "row 0 x      0", "name row 1 x  value 1.5", "name row 2 x  value 3", "starting", "step 1/2"], lines);
+        Assert.Equal(["name     value", "row 0 x      0", "name row 1 x  value 1.5", "name row 2 x  value 3", "starting", "[##########..........] step 1/2"], lines);
     }
 
     [Fact]
