@@ -4,8 +4,12 @@ using BertNotebooks.Notebooks;
 
 namespace BertNotebooks.Cli.Apps;
 
-/// <summary>A notebook turned into a .NET 10 file-based app: where it goes and its text.</summary>
-public sealed record ExportedApp(string Notebook, string Path, string Text);
+/// <summary>A notebook turned into a .NET 10 file-based app: where it goes and its text (with \n line ends).</summary>
+public sealed record ExportedApp(string Notebook, string Path, string Text)
+{
+    /// <summary>True when the file on disk is this text; a checkout's line ends (CRLF on Windows) do not count.</summary>
+    public bool IsCurrent => File.Exists(Path) && File.ReadAllText(Path).ReplaceLineEndings("\n") == Text;
+}
 
 /// <summary>
 /// Turns each notebook into <c>notebooks/apps/NN-name.cs</c>, a file-based app (<c>dotnet run notebooks/apps/01-data.cs</c>)
@@ -59,7 +63,7 @@ public static partial class NotebookAppExporter
             if (!cell.IsCode) AppendMarkdown(app, cell.Source, showHeading: cells.Skip(i + 1).TakeWhile(c => c.IsCode || !HasHeading(c)).Any(c => c.IsCode));
             else AppendCode(app, cell, parameters);
         }
-        return app.ToString();
+        return app.ToString().ReplaceLineEndings("\n");
     }
 
     static void AppendMarkdown(StringBuilder app, string markdown, bool showHeading)

@@ -27,8 +27,7 @@ public sealed class ExportAppsCommand : ICliCommand
         var stale = 0;
         foreach (var app in NotebookAppExporter.ExportAll(notebooks))
         {
-            var same = File.Exists(app.Path) && File.ReadAllText(app.Path) == app.Text;
-            if (same) continue;
+            if (app.IsCurrent) continue;
             stale++;
             if (args.GetValue(_check)) { Console.WriteLine($"{Path.GetFileName(app.Path)} differs from {Path.GetFileName(app.Notebook)}"); continue; }
             Directory.CreateDirectory(Path.GetDirectoryName(app.Path)!);

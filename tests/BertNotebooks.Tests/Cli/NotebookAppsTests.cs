@@ -12,7 +12,7 @@ public sealed class NotebookAppsTests
     {
         var apps = NotebookAppExporter.ExportAll(NotebooksDir);
         Assert.Equal(6, apps.Count);
-        var stale = apps.Where(a => !File.Exists(a.Path) || File.ReadAllText(a.Path) != a.Text)
+        var stale = apps.Where(a => !a.IsCurrent)
             .Select(a => $"{Path.GetFileName(a.Notebook)} (notebooks/apps/{Path.GetFileName(a.Path)})").ToList();
         Assert.True(stale.Count == 0,
             $"Stale apps: {string.Join(", ", stale)}. Re-export them with `{NotebookAppExporter.Command}` and commit the result.");
@@ -45,13 +45,13 @@ public sealed class NotebookAppsTests
 
         var app = NotebookAppExporter.Export("07-test", cells, ["using System.IO;"]);
 
-        Assert.StartsWith("#:project ../../lib/BertNotebooks/BertNotebooks.csproj\n", app.ReplaceLineEndings("\n"));
+        Assert.StartsWith("#:project ../../lib/BertNotebooks/BertNotebooks.csproj\n", app);
         Assert.Contains("var notebookApp = NotebookApp.Start(args, [\"profile\", \"maxLength\"]);", app);
         Assert.Contains("maxLength = notebookApp.Parameter(\"maxLength\", maxLength);", app);
-        Assert.Contains("// ---- cell 4 ----\nConsoleDisplay.Show(maxLength * 2);", app.ReplaceLineEndings("\n"));
+        Assert.Contains("// ---- cell 4 ----\nConsoleDisplay.Show(maxLength * 2);", app);
         Assert.Contains("ConsoleDisplay.Heading(\"Title\");", app);
-        Assert.Contains("// (notebook kernel only) #!time\nvar z = 3;", app.ReplaceLineEndings("\n"));
-        Assert.All(app.ReplaceLineEndings("\n").Split('\n'), line => Assert.True(line.Length <= 120, line));
+        Assert.Contains("// (notebook kernel only) #!time\nvar z = 3;", app);
+        Assert.All(app.Split('\n'), line => Assert.True(line.Length <= 120, line));
         Assert.True(app.IndexOf("cell 1 ", StringComparison.Ordinal) < app.IndexOf("cell 2 ", StringComparison.Ordinal));
     }
 }
