@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using BertNotebooks.Display;
 using BertNotebooks.IO;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
@@ -39,7 +40,7 @@ public static partial class ExpectedOutputs
     /// <summary>The inlined plotly.js is left out of the published notebook: the HTML pages draw the charts.</summary>
     static void WithoutPlotlyScript(InteractiveDocument notebook)
     {
-        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs).Select(PlotlyOffline.DataOf).OfType<IDictionary<string, object>>())
+        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs).Select(NotebookCharts.DataOf).OfType<IDictionary<string, object>>())
             if (HtmlExporter.Text(data, "text/html") is { } html)
                 data["text/html"] = html.Replace(PlotlyOffline.ScriptTag, "");
     }

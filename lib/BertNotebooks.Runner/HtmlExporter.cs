@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using BertNotebooks.Display;
 using Markdig;
 using Microsoft.DotNet.Interactive.Documents;
 
@@ -96,7 +97,7 @@ public static partial class HtmlExporter
     {
         TextElement text => $"<pre class=\"{text.Name}\">{WebUtility.HtmlEncode(text.Text)}</pre>",
         ErrorElement error => $"<pre class=\"error\">{WebUtility.HtmlEncode($"{error.ErrorName}: {error.ErrorValue}\n{string.Join("\n", error.StackTrace ?? [])}")}</pre>",
-        _ when PlotlyOffline.DataOf(output) is { } data => RenderData(data),
+        _ when NotebookCharts.DataOf(output) is { } data => RenderData(data),
         _ => "",
     };
 

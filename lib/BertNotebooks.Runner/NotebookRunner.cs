@@ -80,7 +80,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
             OneAtATime.Release();
         }
 
-        PlotlyOffline.EmbedInNotebook(notebook);
+        NotebookCharts.EmbedInNotebook(notebook);
         var output = Path.GetFullPath(Path.Combine(options.OutputDir, name + ".ipynb"));
         AtomicFile.Write(output, stream => Notebook.Write(notebook, stream, NotebookKernel.KernelInfos));
         string? html = null;

@@ -1,3 +1,4 @@
+using BertNotebooks.Display;
 using BertNotebooks.Notebooks.Tests.Infrastructure;
 using BertNotebooks.Runner;
 using Microsoft.DotNet.Interactive.Documents;

@@ -23,7 +23,7 @@ public sealed class LibraryNotebookTests : IDisposable
             .Code("#!import setup.dib")
             .Code("Console.WriteLine(BertNotebooks.Native.TorchNative.EnsureLoaded());\nConsole.WriteLine($\"sum={TorchSharp.torch.ones(2).sum().item<float>()}\");")
             .Code("BertNotebooks.IO.AtomicFile.WriteAllText(\"from-library.txt\", \"ok\");")
-            .Code("BertNotebooks.Charts.Figures.LabelDistribution(new[] { \"comp.graphics\", \"sci.space\" }, new[] { 584, 593 })")
+            .Code("BertNotebooks.Display.Figures.LabelDistribution(new[] { \"comp.graphics\", \"sci.space\" }, new[] { 584, 593 })")
             .WriteTo(Path.Combine(notebooks, "library.ipynb"));
 
         var result = await _harness.RunAsync(path, html: true);

@@ -80,12 +80,22 @@ public sealed class SixNotebooksTests : IDisposable
 /// </summary>
 public sealed class NewsgroupsFactAttribute : FactAttribute
 {
-    public NewsgroupsFactAttribute()
+    public NewsgroupsFactAttribute() => Skip = SkipReason();
+
+    /// <summary>Null where the archive is (and sets BERTNB_20NG to it), else why the test is skipped (never under CI=true).</summary>
+    public static string? SkipReason()
     {
         var archive = Environment.GetEnvironmentVariable("BERTNB_20NG") is { Length: > 0 } set
             ? set
             : Path.GetFullPath(Path.Combine(NotebookHarness.RepositoryRoot, "..", "shared", "data", "20news-bydate.tar.gz"));
         if (File.Exists(archive)) Environment.SetEnvironmentVariable("BERTNB_20NG", archive); // the notebooks read it
-        else if (!Chromium.IsCi) Skip = $"No 20 Newsgroups archive at {archive}; set BERTNB_20NG to 20news-bydate.tar.gz.";
+        else if (!Chromium.IsCi) return $"No 20 Newsgroups archive at {archive}; set BERTNB_20NG to 20news-bydate.tar.gz.";
+        return null;
     }
+}
+
+/// <summary>A theory with <see cref="NewsgroupsFactAttribute"/>'s condition.</summary>
+public sealed class NewsgroupsTheoryAttribute : TheoryAttribute
+{
+    public NewsgroupsTheoryAttribute() => Skip = NewsgroupsFactAttribute.SkipReason();
 }

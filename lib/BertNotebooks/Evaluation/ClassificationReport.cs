@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using BertNotebooks.IO;
-using Microsoft.Data.Analysis;
 
 namespace BertNotebooks.Evaluation;
 
@@ -26,21 +25,6 @@ public sealed record ClassificationReport(
 
     /// <summary>The headline numbers under HF-style names (accuracy, f1_macro, …): <see cref="SummaryMetrics"/>.</summary>
     public IReadOnlyDictionary<string, double> Summary => SummaryMetrics.Of(this);
-
-    /// <summary>One row per class, then "macro avg" and "weighted avg" rows, like sklearn's report with output_dict.</summary>
-    public DataFrame ToDataFrame()
-    {
-        var rows = PerClass.Select(c => (c.Name, c.Precision, c.Recall, c.F1, c.Support))
-            .Append(("macro avg", MacroPrecision, MacroRecall, MacroF1, Support))
-            .Append(("weighted avg", WeightedPrecision, WeightedRecall, WeightedF1, Support))
-            .ToList();
-        return new DataFrame(
-            new StringDataFrameColumn("class", rows.Select(r => r.Item1)),
-            new DoubleDataFrameColumn("precision", rows.Select(r => r.Item2)),
-            new DoubleDataFrameColumn("recall", rows.Select(r => r.Item3)),
-            new DoubleDataFrameColumn("f1-score", rows.Select(r => r.Item4)),
-            new Int32DataFrameColumn("support", rows.Select(r => r.Item5)));
-    }
 
     /// <summary>Writes metrics.json (atomically).</summary>
     public void Save(string path) => AtomicFile.WriteJson(path, this);

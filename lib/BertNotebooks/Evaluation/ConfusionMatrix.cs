@@ -1,5 +1,3 @@
-using Microsoft.Data.Analysis;
-
 namespace BertNotebooks.Evaluation;
 
 /// <summary>Counts[i, j] = number of examples of true class Labels[i] predicted as Labels[j] (rows true, columns predicted, as sklearn).</summary>
@@ -18,14 +16,5 @@ public sealed class ConfusionMatrix
         for (int k = 0; k < yTrue.Count; k++)
             // Pairs whose label is outside the chosen labels are left out, as sklearn's confusion_matrix(labels=...) does.
             if (index.TryGetValue(yTrue[k], out var i) && index.TryGetValue(yPred[k], out var j)) Counts[i, j]++;
-    }
-
-    /// <summary>A "true" column of class names, then one column of counts per predicted class.</summary>
-    public DataFrame ToDataFrame()
-    {
-        var columns = new List<DataFrameColumn> { new StringDataFrameColumn("true", Names) };
-        for (int j = 0; j < Labels.Count; j++)
-            columns.Add(new Int32DataFrameColumn(Names[j], Enumerable.Range(0, Labels.Count).Select(i => Counts[i, j])));
-        return new DataFrame(columns);
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.Data.Analysis;
-
 namespace BertNotebooks.Evaluation;
 
 /// <summary>A wrongly classified example: its index in the evaluated set, true and predicted class, and the predicted probability.</summary>
@@ -26,12 +24,4 @@ public static class MostConfidentMistakes
             .Take(count)
             .ToList();
     }
-
-    /// <summary>One row per mistake: index, true and predicted class names, confidence and (when given) the start of the text.</summary>
-    public static DataFrame ToDataFrame(IReadOnlyList<Mistake> mistakes, IReadOnlyList<string> classNames, int previewChars = 120) => new(
-        new Int32DataFrameColumn("index", mistakes.Select(m => m.Index)),
-        new StringDataFrameColumn("true", mistakes.Select(m => classNames[m.TrueLabel])),
-        new StringDataFrameColumn("predicted", mistakes.Select(m => classNames[m.PredictedLabel])),
-        new DoubleDataFrameColumn("confidence", mistakes.Select(m => m.Confidence)),
-        new StringDataFrameColumn("text", mistakes.Select(m => m.Text is null ? "" : m.Text.Length <= previewChars ? m.Text : m.Text[..previewChars] + "…")));
 }

@@ -1,3 +1,4 @@
+using BertNotebooks.Display;
 using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Tests.Evaluation;
@@ -116,7 +117,7 @@ public sealed class ClassificationMetricsTests : IDisposable
         Assert.Equal([1, 2], mistakes.Select(m => m.Index)); // 0.8 before 0.6; rows 0 and 3 are right
         Assert.Equal("x", mistakes[0].Text);
         Assert.Equal(0.8f, mistakes[0].Confidence, 6);
-        var frame = MostConfidentMistakes.ToDataFrame(mistakes, ["neg", "pos"]);
+        var frame = mistakes.ToDataFrame(["neg", "pos"]);
         Assert.Equal("neg", frame.Columns["true"][0]);
         Assert.Equal("pos", frame.Columns["predicted"][0]);
     }

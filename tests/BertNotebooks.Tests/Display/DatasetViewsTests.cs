@@ -1,6 +1,7 @@
 using BertNotebooks.Data;
+using BertNotebooks.Display;
 
-namespace BertNotebooks.Tests.Data;
+namespace BertNotebooks.Tests.Display;
 
 public class DatasetViewsTests
 {

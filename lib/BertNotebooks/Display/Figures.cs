@@ -3,7 +3,7 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-namespace BertNotebooks.Charts;
+namespace BertNotebooks.Display;
 
 /// <summary>
 /// The figures the notebooks draw, from plain arrays so that any stage can use them. Each returns a Plotly.NET chart:

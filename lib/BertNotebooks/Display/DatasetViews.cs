@@ -1,6 +1,7 @@
+using BertNotebooks.Data;
 using Microsoft.Data.Analysis;
 
-namespace BertNotebooks.Data;
+namespace BertNotebooks.Display;
 
 /// <summary>DataFrames that notebooks display: the documents, and how many each class has in each split.</summary>
 public static class DatasetViews

@@ -1,7 +1,8 @@
+using BertNotebooks.Modeling;
 using Microsoft.Data.Analysis;
 using TorchSharp;
 
-namespace BertNotebooks.Modeling;
+namespace BertNotebooks.Display;
 
 /// <summary>Where a model's parameters are: one row per component (embeddings, each encoder layer, pooler, classifier).</summary>
 public static class ModelSummary

@@ -1,7 +1,8 @@
 using System.Globalization;
+using BertNotebooks.Inference;
 using Microsoft.Data.Analysis;
 
-namespace BertNotebooks.Inference;
+namespace BertNotebooks.Display;
 
 /// <summary>Predictions as a notebook table: a preview of the text, the label, its probability and the runners-up.</summary>
 public static class PredictionTable

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using BertNotebooks.Charts;
+using BertNotebooks.Display;
 using Plotly.NET;
 
-namespace BertNotebooks.Tests.Charts;
+namespace BertNotebooks.Tests.Display;
 
 public partial class FiguresTests
 {

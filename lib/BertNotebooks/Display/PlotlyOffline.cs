@@ -2,14 +2,14 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.DotNet.Interactive.Documents;
 
-namespace BertNotebooks.Runner;
+namespace BertNotebooks.Display;
 
 /// <summary>
 /// Plotly.NET's notebook HTML fetches require.js and plotly.js from CDNs, so its charts are blank offline. Here each
 /// chart is rewritten to draw with a global <c>Plotly</c>, and plotly.js itself (the copy embedded in Plotly.NET.dll,
-/// whose version matches the charts) is inlined once per page.
+/// whose version matches the charts) is inlined once per page. The runner compiles this file in too (it must not load
+/// the library), for its executed notebooks and HTML pages; the apps write each chart as a page of its own.
 /// </summary>
 public static partial class PlotlyOffline
 {
@@ -46,26 +46,10 @@ public static partial class PlotlyOffline
         return RequireLoader().Replace(html, "$1");
     }
 
-    /// <summary>Rewrites every chart in the notebook's outputs and puts plotly.js before the first one.</summary>
-    public static void EmbedInNotebook(InteractiveDocument notebook)
-    {
-        var first = true;
-        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs).Select(DataOf).OfType<IDictionary<string, object>>())
-        {
-            if (data.TryGetValue("text/html", out var value) && value is string html && IsChart(html))
-            {
-                data["text/html"] = (first && !html.Contains(ScriptId) ? ScriptTag : "") + UseGlobalPlotly(html);
-                first = false;
-            }
-        }
-    }
-
-    internal static IDictionary<string, object>? DataOf(InteractiveDocumentOutputElement output) => output switch
-    {
-        DisplayElement display => display.Data,
-        ReturnValueElement returned => returned.Data,
-        _ => null,
-    };
+    /// <summary>A page of its own for one chart's HTML: it draws in any browser, offline.</summary>
+    public static string Page(string chartHtml, string title) =>
+        $"<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(title)}</title></head>\n<body>\n" +
+        $"{ScriptTag}\n{UseGlobalPlotly(chartHtml)}\n</body>\n</html>\n";
 
     // var fsharpPlotlyRequire = requirejs.config({context:'fsharp-plotly',paths:{plotly:'https://cdn.plot.ly/plotly-2.28.0.min'}}) || require;
     [GeneratedRegex(@"var fsharpPlotlyRequire = requirejs\.config\(\{.*?\}\}\) \|\| require;")]
@@ -78,9 +62,10 @@ public static partial class PlotlyOffline
     /// <summary>Reads the plotly.js resource from Plotly.NET.dll as data: loading the assembly here could clash with the notebook's own copy.</summary>
     static (string, string) ReadFromPlotlyNet()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "plotlyjs", "Plotly.NET.dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException($"'{dll}' is missing; rebuild BertNotebooks.Runner (it copies Plotly.NET.dll there for its plotly.js).", dll);
+        // The runner keeps a copy apart (plotlyjs/), never loaded; a program that references Plotly.NET has it beside it.
+        var dll = new[] { Path.Combine(AppContext.BaseDirectory, "plotlyjs", "Plotly.NET.dll"), Path.Combine(AppContext.BaseDirectory, "Plotly.NET.dll") }
+            .FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"Plotly.NET.dll is missing from '{AppContext.BaseDirectory}' and its plotlyjs/ folder; rebuild the program.");
         using var pe = new PEReader(File.OpenRead(dll));
         var metadata = pe.GetMetadataReader();
         foreach (var handle in metadata.ManifestResources)

@@ -1,6 +1,6 @@
 using Microsoft.Data.Analysis;
 
-namespace BertNotebooks.Training;
+namespace BertNotebooks.Display;
 
 /// <summary>The Trainer's log entries (HF's log_history) as a table: a row per entry, a column per key, empty where not logged.</summary>
 public static class LogHistory

@@ -1,0 +1,57 @@
+using BertNotebooks.Cli.Apps;
+
+namespace BertNotebooks.Tests.Cli;
+
+/// <summary>The apps in notebooks/apps are generated from the notebooks: never stale, and what the exporter makes of a cell.</summary>
+public sealed class NotebookAppsTests
+{
+    static string NotebooksDir => Path.Combine(BertPaths.RepositoryRoot!, "notebooks");
+
+    [Fact]
+    public void The_committed_apps_are_what_the_notebooks_export_to()
+    {
+        var apps = NotebookAppExporter.ExportAll(NotebooksDir);
+        Assert.Equal(6, apps.Count);
+        var stale = apps.Where(a => !a.IsCurrent)
+            .Select(a => $"{Path.GetFileName(a.Notebook)} (notebooks/apps/{Path.GetFileName(a.Path)})").ToList();
+        Assert.True(stale.Count == 0,
+            $"Stale apps: {string.Join(", ", stale)}. Re-export them with `{NotebookAppExporter.Command}` and commit the result.");
+        var extra = Directory.GetFiles(Path.Combine(NotebooksDir, NotebookAppExporter.AppsFolder), "*.cs").Except(apps.Select(a => a.Path));
+        Assert.Empty(extra); // an app whose notebook was renamed or removed
+    }
+
+    [Fact]
+    public void A_bare_last_expression_and_display_calls_go_to_the_console_helper()
+    {
+        var code = "var x = 1;\ndisplay(x + 1);\nif (x > 0) display(\"yes\");\n$\"x = {x}\"  // the cell's value";
+
+        Assert.Equal("var x = 1;\nConsoleDisplay.Show(x + 1);\nif (x > 0) ConsoleDisplay.Show(\"yes\");\nConsoleDisplay.Show($\"x = {x}\");  // the cell's value",
+            CellRewriter.Rewrite(code));
+        Assert.Equal("var y = 2;", CellRewriter.Rewrite("var y = 2;")); // a cell that shows nothing
+        Assert.Equal("using (a) { ConsoleDisplay.Show(b); }", CellRewriter.Rewrite("using (a) { display(b); }"));
+    }
+
+    [Fact]
+    public void An_exported_notebook_keeps_its_cells_in_order_and_reads_its_parameters_from_the_command_line()
+    {
+        NotebookCell[] cells =
+        [
+            new(false, "# Title\n\n" + string.Join(" ", Enumerable.Repeat("word", 40)), []),
+            new(true, "#!import setup.dib", []),
+            new(true, "string? profile = null;\nvar maxLength = 128;", ["parameters"]),
+            new(true, "maxLength * 2", []),
+            new(true, "#!time\nvar z = 3;", []),
+        ];
+
+        var app = NotebookAppExporter.Export("07-test", cells, ["using System.IO;"]);
+
+        Assert.StartsWith("#:project ../../lib/BertNotebooks/BertNotebooks.csproj\n", app);
+        Assert.Contains("var notebookApp = NotebookApp.Start(args, [\"profile\", \"maxLength\"]);", app);
+        Assert.Contains("maxLength = notebookApp.Parameter(\"maxLength\", maxLength);", app);
+        Assert.Contains("// ---- cell 4 ----\nConsoleDisplay.Show(maxLength * 2);", app);
+        Assert.Contains("ConsoleDisplay.Heading(\"Title\");", app);
+        Assert.Contains("// (notebook kernel only) #!time\nvar z = 3;", app);
+        Assert.All(app.Split('\n'), line => Assert.True(line.Length <= 120, line));
+        Assert.True(app.IndexOf("cell 1 ", StringComparison.Ordinal) < app.IndexOf("cell 2 ", StringComparison.Ordinal));
+    }
+}
