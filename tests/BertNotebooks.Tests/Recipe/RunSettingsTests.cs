@@ -56,6 +56,8 @@ public sealed class RunSettingsTests
         var quick = RunSettings.For("quick");
         Assert.Equal("linear", quick.ToTrainingArguments().LrSchedulerType);
         Assert.Equal("cosine", (quick with { LrSchedulerType = "cosine" }).ToTrainingArguments().LrSchedulerType);
+        Assert.Equal("cosine", quick.With(lrSchedulerType: "cosine").ToTrainingArguments().LrSchedulerType);
+        Assert.Equal("linear", quick.With(lrSchedulerType: null).LrSchedulerType);
         var unknown = Assert.Throws<ArgumentException>(() => (quick with { LrSchedulerType = "step" }).ToTrainingArguments());
         Assert.Contains("constant_with_warmup", unknown.Message);
     }
