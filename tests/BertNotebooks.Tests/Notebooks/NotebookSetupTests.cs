@@ -34,6 +34,23 @@ public sealed class NotebookSetupTests
         }
     }
 
+    /// <summary>The runner, the apps and papermill find the parameters by this tag: an edit that drops it breaks all three.</summary>
+    [Fact]
+    public void Every_notebook_has_one_cell_tagged_parameters_and_cell_ids_that_are_unique()
+    {
+        foreach (var notebook in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb"))
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(notebook));
+            var cells = document.RootElement.GetProperty("cells").EnumerateArray().ToList();
+            var tagged = cells.Count(c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
+                && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+            Assert.True(tagged == 1, $"{Path.GetFileName(notebook)} has {tagged} cells tagged 'parameters'; tag the one that declares the defaults.");
+            var ids = cells.Select(c => c.TryGetProperty("id", out var id) ? id.GetString() : null).ToList();
+            Assert.True(ids.All(id => id is not null) && ids.Distinct().Count() == ids.Count,
+                $"{Path.GetFileName(notebook)}: every cell needs an id of its own (nbformat 4.5).");
+        }
+    }
+
     [Fact]
     public void The_setup_loads_the_package_versions_pinned_in_Directory_Packages_props()
     {
