@@ -29,7 +29,8 @@ public sealed class ConsoleProgress(TextWriter output) : IProgress<CellProgress>
                 case CellStage.Succeeded or CellStage.Failed or CellStage.Stopped:
                     if (!_startOpen) output.Write($"{cell} ");
                     _startOpen = false;
-                    output.WriteLine($"{p.Stage switch { CellStage.Succeeded => "ok", CellStage.Stopped => "stopped", _ => "FAILED" }} ({p.Elapsed.TotalSeconds:0.0} s)");
+                    output.WriteLine($"{p.Stage switch { CellStage.Succeeded => "ok", CellStage.Stopped => "stopped", _ => "FAILED" }} " +
+                        $"({p.Elapsed.TotalSeconds:0.0} s)");
                     break;
             }
             output.Flush();

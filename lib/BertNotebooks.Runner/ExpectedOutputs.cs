@@ -29,7 +29,8 @@ public static partial class ExpectedOutputs
                 HtmlExporter.Export(notebook, result.Notebook, notebookFolder, $"<script src=\"{PlotlyFile}\"></script>"));
             WithoutPlotlyScript(notebook);
             PicturesFrom(notebook, Path.GetRelativePath(dir, notebookFolder));
-            AtomicFile.Write(Path.Combine(dir, result.Notebook + ".ipynb"), stream => Notebook.Write(notebook, stream, NotebookKernel.KernelInfos));
+            AtomicFile.Write(Path.Combine(dir, result.Notebook + ".ipynb"),
+                stream => Notebook.Write(notebook, stream, NotebookKernel.KernelInfos));
         }
         AtomicFile.WriteAllText(Path.Combine(dir, PlotlyFile), PlotlyOffline.Script);
         var index = Path.Combine(dir, "README.md");
@@ -40,7 +41,9 @@ public static partial class ExpectedOutputs
     /// <summary>The inlined plotly.js is left out of the published notebook: the HTML pages draw the charts.</summary>
     static void WithoutPlotlyScript(InteractiveDocument notebook)
     {
-        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs).Select(NotebookCharts.DataOf).OfType<IDictionary<string, object>>())
+        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs)
+            .Select(NotebookCharts.DataOf)
+            .OfType<IDictionary<string, object>>())
             if (HtmlExporter.Text(data, "text/html") is { } html)
                 data["text/html"] = html.Replace(PlotlyOffline.ScriptTag, "");
     }
@@ -63,10 +66,12 @@ public static partial class ExpectedOutputs
         text.AppendLine();
         text.AppendLine("What the six notebooks show when they run, for reading before running anything. The `.ipynb` files hold every");
         text.AppendLine("table and number (GitHub renders them, without the charts); the `.html` pages also draw the charts, offline");
-        text.AppendLine($"(open them in a browser; they share `{PlotlyFile}`). Your numbers differ a little with the CPU and the thread count.");
+        text.AppendLine($"(open them in a browser; they share `{PlotlyFile}`). " +
+            "Your numbers differ a little with the CPU and the thread count.");
         text.AppendLine();
         text.AppendLine($"- Made with: `{command}`");
-        text.AppendLine($"- On: {Environment.ProcessorCount} cores, {DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)};" +
+        text.AppendLine($"- On: {Environment.ProcessorCount} cores, " +
+            $"{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)};" +
             " 04-training names the CPU and the precision it chose.");
         text.AppendLine();
         text.AppendLine("| notebook | time | code cells run | with outputs | with charts |");

@@ -28,7 +28,8 @@ public static partial class HtmlExporter
         """;
 
     /// <param name="pictureFolder">Where the markdown's relative picture paths start (the notebook's folder).</param>
-    /// <param name="plotlyScript">The element that brings plotly.js; null: plotly.js inlined (<see cref="PlotlyOffline.ScriptTag"/>).</param>
+    /// <param name="plotlyScript">The element that brings plotly.js; null: plotly.js inlined
+    /// (<see cref="PlotlyOffline.ScriptTag"/>).</param>
     public static string Export(InteractiveDocument notebook, string title, string pictureFolder, string? plotlyScript = null)
     {
         var body = new StringBuilder();
@@ -37,11 +38,15 @@ public static partial class HtmlExporter
         {
             if (cell.KernelName == "markdown")
             {
-                body.Append("<div class=\"cell markdown\">").Append(InlinePictures(Markdig.Markdown.ToHtml(cell.Contents ?? "", Markdown), pictureFolder)).Append("</div>\n");
+                body.Append("<div class=\"cell markdown\">")
+                    .Append(InlinePictures(Markdig.Markdown.ToHtml(cell.Contents ?? "", Markdown), pictureFolder))
+                    .Append("</div>\n");
                 continue;
             }
             body.Append("<div class=\"cell code\">");
-            body.Append("<div class=\"prompt\">In [").Append(cell.ExecutionOrder > 0 ? cell.ExecutionOrder.ToString() : " ").Append("]:</div>");
+            body.Append("<div class=\"prompt\">In [")
+                .Append(cell.ExecutionOrder > 0 ? cell.ExecutionOrder.ToString() : " ")
+                .Append("]:</div>");
             body.Append("<pre class=\"source\"><code>").Append(WebUtility.HtmlEncode(cell.Contents)).Append("</code></pre>");
             foreach (var output in cell.Outputs)
             {
@@ -96,7 +101,9 @@ public static partial class HtmlExporter
     static string Render(InteractiveDocumentOutputElement output) => output switch
     {
         TextElement text => $"<pre class=\"{text.Name}\">{WebUtility.HtmlEncode(text.Text)}</pre>",
-        ErrorElement error => $"<pre class=\"error\">{WebUtility.HtmlEncode($"{error.ErrorName}: {error.ErrorValue}\n{string.Join("\n", error.StackTrace ?? [])}")}</pre>",
+        ErrorElement error =>
+            $"<pre class=\"error\">" +
+            $"{WebUtility.HtmlEncode($"{error.ErrorName}: {error.ErrorValue}\n{string.Join("\n", error.StackTrace ?? [])}")}</pre>",
         _ when NotebookCharts.DataOf(output) is { } data => RenderData(data),
         _ => "",
     };

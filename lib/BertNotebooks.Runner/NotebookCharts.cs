@@ -14,7 +14,8 @@ public static class NotebookCharts
         {
             if (data.TryGetValue("text/html", out var value) && value is string html && PlotlyOffline.IsChart(html))
             {
-                data["text/html"] = (first && !html.Contains(PlotlyOffline.ScriptId) ? PlotlyOffline.ScriptTag : "") + PlotlyOffline.UseGlobalPlotly(html);
+                data["text/html"] = (first && !html.Contains(PlotlyOffline.ScriptId) ? PlotlyOffline.ScriptTag : "")
+                    + PlotlyOffline.UseGlobalPlotly(html);
                 first = false;
             }
         }

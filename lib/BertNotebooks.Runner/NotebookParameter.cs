@@ -24,7 +24,8 @@ public sealed record NotebookParameter(string Name, string? Value)
     public static NotebookParameter From(string name, string? value)
     {
         if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
-            throw new ArgumentException($"Parameter name '{name}' is not a C# variable name; use the name the notebook's parameters cell declares.");
+            throw new ArgumentException($"Parameter name '{name}' is not a C# variable name; " +
+                "use the name the notebook's parameters cell declares.");
         return new NotebookParameter(name, value);
     }
 
@@ -47,7 +48,9 @@ public sealed record NotebookParameter(string Name, string? Value)
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
                 JsonValueKind.Null => null,
-                _ => throw new ArgumentException($"Parameters file '{path}': '{p.Name}' is {p.Value.ValueKind}; use a string, a number, true, false or null."),
+                _ =>
+                    throw new ArgumentException($"Parameters file '{path}': '{p.Name}' is {p.Value.ValueKind}; " +
+                        "use a string, a number, true, false or null."),
             }))];
         }
         catch (JsonException e)
@@ -56,7 +59,9 @@ public sealed record NotebookParameter(string Name, string? Value)
         }
     }
 
-    /// <summary>The assignment for a variable declared as <paramref name="declaration"/>, or an error naming the parameter and the type.</summary>
+    /// <summary>
+    /// The assignment for a variable declared as <paramref name="declaration"/>, or an error naming the parameter and the type.
+    /// </summary>
     public string AssignmentFor(ParameterDeclaration declaration)
     {
         var type = declaration.Type
@@ -70,7 +75,8 @@ public sealed record NotebookParameter(string Name, string? Value)
             literal = "null";
         }
         else if (!TypedValue.TryParse(type, Value, out var value))
-            throw new ArgumentException($"{Name} must be {TypedValue.Describe(type)}, not '{Value}' ({declaration.Notebook} declares it as {declaration.Declaration}).");
+            throw new ArgumentException($"{Name} must be {TypedValue.Describe(type)}, " +
+                $"not '{Value}' ({declaration.Notebook} declares it as {declaration.Declaration}).");
         else literal = Literal(value);
         return $"{Name} = {literal};";
     }
@@ -80,7 +86,9 @@ public sealed record NotebookParameter(string Name, string? Value)
         null => "null",
         string s => SymbolDisplay.FormatLiteral(s, quote: true),
         bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture) is var text && (text.Contains('.') || text.Contains('E')) ? text : text + ".0",
+        double d => d.ToString("R", CultureInfo.InvariantCulture) is var text && (text.Contains('.') || text.Contains('E'))
+            ? text
+            : text + ".0",
         float f => f.ToString("R", CultureInfo.InvariantCulture) + "f",
         long l => l.ToString(CultureInfo.InvariantCulture) + "L",
         IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),

@@ -3,7 +3,9 @@ namespace BertNotebooks.Runner;
 /// <summary>Why a notebook stopped before its end.</summary>
 public enum StopReason { CellFailed, TimedOut, Interrupted }
 
-/// <summary>The cell a notebook stopped at: its 1-based number in the executed notebook (injected cell included), why, and the message.</summary>
+/// <summary>
+/// The cell a notebook stopped at: its 1-based number in the executed notebook (injected cell included), why, and the message.
+/// </summary>
 public sealed record CellFailure(int CellNumber, string Error, StopReason Reason = StopReason.CellFailed);
 
 /// <summary>How one notebook went. <see cref="OutputPath"/> is written even when it stopped early, up to that cell.</summary>
@@ -26,8 +28,11 @@ public sealed record NotebookResult(
     };
 }
 
-/// <summary>What the runner reports per cell, for a console or a test log; <see cref="CellStage.Output"/> carries one line the cell showed.</summary>
-public sealed record CellProgress(string Notebook, int CellNumber, int CellCount, CellStage Stage, TimeSpan Elapsed, string? Error = null, string? Text = null);
+/// <summary>
+/// What the runner reports per cell, for a console or a test log; <see cref="CellStage.Output"/> carries one line the cell showed.
+/// </summary>
+public sealed record CellProgress(string Notebook, int CellNumber, int CellCount, CellStage Stage, TimeSpan Elapsed, string? Error = null,
+    string? Text = null);
 
 /// <summary>Stopped: by Ctrl+C or the cell time limit, not by an error of its own.</summary>
 public enum CellStage { Started, Succeeded, Failed, Stopped, Output }

@@ -53,7 +53,8 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new ArgumentException($"Cannot write to the output folder '{Path.GetFullPath(outputDir)}' ({e.Message}); pass --output a folder you can write to.", e);
+            throw new ArgumentException($"Cannot write to the output folder '{Path.GetFullPath(outputDir)}' ({e.Message}); " +
+                "pass --output a folder you can write to.", e);
         }
     }
 
@@ -96,7 +97,8 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
     public static InteractiveDocument Read(string path)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Notebook '{path}' does not exist. Pass a path to an .ipynb file or a name from the notebooks folder.", path);
+            throw new FileNotFoundException($"Notebook '{path}' does not exist. " +
+                "Pass a path to an .ipynb file or a name from the notebooks folder.", path);
         var json = File.ReadAllText(path);
         try
         {
@@ -104,11 +106,13 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
             // The parser takes any JSON object as an empty notebook; a file without cells is a mistake worth naming.
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
-                throw new InvalidDataException($"'{path}' is JSON but not a Jupyter notebook: it has no \"cells\" array. Pass an .ipynb file.");
+                throw new InvalidDataException($"'{path}' is JSON but not a Jupyter notebook: it has no \"cells\" array. " +
+                    "Pass an .ipynb file.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Notebook '{path}' is not valid JSON ({e.Message}). Open it in VS Code or restore it from git.", e);
+            throw new InvalidDataException($"Notebook '{path}' is not valid JSON ({e.Message}). " +
+                "Open it in VS Code or restore it from git.", e);
         }
         return Notebook.Parse(json, NotebookKernel.KernelInfos);
     }
@@ -169,7 +173,9 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         AppContext.SetData(Interruption.AppContextKey, stop.Token);
 
         var live = options.LogOutput && progress is not null
-            ? new LiveOutput(line => progress.Report(new CellProgress(name, cellNumber, count, CellStage.Output, TimeSpan.Zero, Text: line)), options.LogInterval)
+            ? new LiveOutput(line =>
+                progress.Report(new CellProgress(name, cellNumber, count, CellStage.Output, TimeSpan.Zero, Text: line)),
+                options.LogInterval)
             : null;
         // The kernel's event stream, not the command result: only the stream carries DisplayedValueUpdated (live displays).
         var events = new ConcurrentQueue<KernelEvent>();
@@ -187,9 +193,12 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
 
         var timedOut = !cancel.IsCancellationRequested;
         var what = timedOut
-            ? $"Cell {cellNumber} of {name} ran longer than the cell timeout ({options.CellTimeout!.Value.TotalSeconds:0.#} s) and was stopped"
+            ? $"Cell {cellNumber} of {name} ran longer than the cell timeout ({options.CellTimeout!.Value.TotalSeconds:0.#} s) " +
+                "and was stopped"
             : $"Interrupted (Ctrl+C) in cell {cellNumber} of {name}";
-        var how = finished ? "it stopped and saved what it could." : $"it did not stop within {options.StopGrace.TotalSeconds:0} s and was abandoned.";
+        var how = finished
+            ? "it stopped and saved what it could."
+            : $"it did not stop within {options.StopGrace.TotalSeconds:0} s and was abandoned.";
         return (snapshot, new CellFailure(cellNumber, $"{what}; {how}", timedOut ? StopReason.TimedOut : StopReason.Interrupted));
     }
 
@@ -202,17 +211,20 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         if (namesOrPaths.Count == 0)
         {
             if (!Directory.Exists(notebooksDir))
-                throw new DirectoryNotFoundException($"Notebook folder '{Path.GetFullPath(notebooksDir)}' does not exist. Run from the repository root or pass notebook paths.");
+                throw new DirectoryNotFoundException($"Notebook folder '{Path.GetFullPath(notebooksDir)}' does not exist. " +
+                    "Run from the repository root or pass notebook paths.");
             var all = Directory.EnumerateFiles(notebooksDir, "*.ipynb").Order(StringComparer.Ordinal).ToList();
             return all.Count > 0 ? all : throw new FileNotFoundException($"No .ipynb notebooks in '{Path.GetFullPath(notebooksDir)}'.");
         }
         return [.. namesOrPaths.Select(n =>
         {
             if (File.Exists(n)) return Path.GetFullPath(n);
-            var inFolder = Path.GetFullPath(Path.Combine(notebooksDir, n.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) ? n : n + ".ipynb"));
+            var inFolder = Path.GetFullPath(Path.Combine(notebooksDir,
+                n.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) ? n : n + ".ipynb"));
             if (File.Exists(inFolder)) return inFolder;
             var lookedAt = Path.GetFullPath(n) == inFolder ? $"'{inFolder}'" : $"'{Path.GetFullPath(n)}' and '{inFolder}'";
-            throw new FileNotFoundException($"Notebook '{n}' not found (looked for {lookedAt}). Pass an .ipynb path or a name from {notebooksDir}.", n);
+            throw new FileNotFoundException($"Notebook '{n}' not found (looked for {lookedAt}). " +
+                $"Pass an .ipynb path or a name from {notebooksDir}.", n);
         })];
     }
 }

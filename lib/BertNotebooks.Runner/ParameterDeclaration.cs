@@ -19,7 +19,8 @@ public sealed partial record ParameterDeclaration(string Notebook, string Name, 
         {
             var (type, name, initializer) = (m.Groups["type"].Value, m.Groups["name"].Value, m.Groups["init"].Value.Trim());
             var declared = type == "var" ? TypeOfLiteral(initializer) : TypedValue.FromKeyword(type);
-            declarations.TryAdd(name, new ParameterDeclaration(notebook, name, type == "var" ? $"var {name} = {initializer}" : $"{type} {name}", declared));
+            declarations.TryAdd(name,
+                new ParameterDeclaration(notebook, name, type == "var" ? $"var {name} = {initializer}" : $"{type} {name}", declared));
         }
         return declarations;
     }
@@ -27,7 +28,8 @@ public sealed partial record ParameterDeclaration(string Notebook, string Name, 
     /// <summary>What <c>var x = LITERAL</c> makes x: string, bool, int, long, double or float; null for anything else.</summary>
     static Type? TypeOfLiteral(string literal) => literal switch
     {
-        _ when literal.StartsWith('"') || literal.StartsWith("@\"", StringComparison.Ordinal) || literal.StartsWith("$\"", StringComparison.Ordinal) => typeof(string),
+        _ when literal.StartsWith('"') || literal.StartsWith("@\"", StringComparison.Ordinal)
+            || literal.StartsWith("$\"", StringComparison.Ordinal) => typeof(string),
         "true" or "false" => typeof(bool),
         _ when IntegerLiteral().IsMatch(literal) => literal.EndsWith('L') || literal.EndsWith('l') ? typeof(long) : typeof(int),
         _ when RealLiteral().IsMatch(literal) => literal.EndsWith('f') || literal.EndsWith('F') ? typeof(float) : typeof(double),

@@ -29,7 +29,8 @@ public static class ParameterInjector
         if (parameters.Count == 0) return null;
         var index = IndexOfTagged(notebook, ParametersTag)
             ?? throw new ArgumentException(
-                $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', so {string.Join(", ", parameters.Select(p => $"'{p.Name}'"))} " +
+                $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', " +
+                $"so {string.Join(", ", parameters.Select(p => $"'{p.Name}'"))} " +
                 "has nowhere to go. Tag the cell that declares the defaults (cell metadata tags: [\"parameters\"]).");
         var declared = ParameterDeclaration.In(notebook.Elements[index], notebookName);
         var assignments = parameters.Where(p => declared.ContainsKey(p.Name)).Select(p => p.AssignmentFor(declared[p.Name])).ToList();
@@ -51,7 +52,8 @@ public static class ParameterInjector
     /// Throws for a parameter that none of the notebooks declares (a typo would otherwise change nothing) and for a value
     /// that does not fit the type a notebook declares: before any cell runs, not minutes into the series.
     /// </summary>
-    public static void Validate(IReadOnlyList<(string Name, InteractiveDocument Notebook)> notebooks, IReadOnlyList<NotebookParameter> parameters)
+    public static void Validate(IReadOnlyList<(string Name, InteractiveDocument Notebook)> notebooks,
+        IReadOnlyList<NotebookParameter> parameters)
     {
         var declarations = notebooks
             .Select(n => IndexOfTagged(n.Notebook, ParametersTag) is { } i ? ParameterDeclaration.In(n.Notebook.Elements[i], n.Name) : null)
@@ -62,7 +64,8 @@ public static class ParameterInjector
         {
             var known = declarations.SelectMany(d => d.Keys).Distinct().ToList();
             throw new ArgumentException(
-                $"No notebook among {string.Join(", ", notebooks.Select(n => n.Name))} declares {string.Join(", ", unknown.Select(u => $"'{u}'"))} " +
+                $"No notebook among {string.Join(", ", notebooks.Select(n => n.Name))} " +
+                $"declares {string.Join(", ", unknown.Select(u => $"'{u}'"))} " +
                 $"in its parameters cell{(Spelling.Closest(unknown[0], known) is { } closest ? $" (did you mean '{closest}'?)" : "")}. " +
                 $"The parameters they declare: {string.Join(", ", known)}.");
         }

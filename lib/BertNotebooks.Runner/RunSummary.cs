@@ -10,7 +10,8 @@ public static class RunSummary
 {
     static readonly JsonSerializerOptions CamelCase = new(Json.Indented) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public sealed record Entry(string Notebook, string Status, double Seconds, int CellsRun, int? FailedCell, string? Error, string? Output, string? Html);
+    public sealed record Entry(string Notebook, string Status, double Seconds, int CellsRun, int? FailedCell, string? Error,
+        string? Output, string? Html);
 
     /// <summary>One entry per notebook asked for: those after a failure are "not run".</summary>
     public static IReadOnlyList<Entry> Entries(IReadOnlyList<string> notebookPaths, IReadOnlyList<NotebookResult> results) =>
@@ -38,7 +39,8 @@ public static class RunSummary
             var stopped = e.FailedCell is { } cell ? $"  (stopped at cell {cell})" : "";
             table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status.PadRight(statusWidth)} {time,9}  {e.CellsRun}{stopped}");
         }
-        table.Append($"{"total".PadRight(width)}  {"".PadRight(statusWidth)} {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");
+        table.Append($"{"total".PadRight(width)}  {"".PadRight(statusWidth)} " +
+            $"{entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");
         return table.ToString();
     }
 }

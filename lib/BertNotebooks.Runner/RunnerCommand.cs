@@ -30,28 +30,40 @@ public static class RunnerCommand
             Description = "NAME=VALUE: set NAME after the cell tagged 'parameters', typed as that cell declares it (repeatable)",
             AllowMultipleArgumentsPerToken = false,
         };
-        var parametersFile = CommandLineHost.Typed<string?>("--parameters-file", "A JSON object of parameters, as papermill's -f; -p wins", "-f");
-        var profile = CommandLineHost.Typed<string?>("--profile", $"The same as -p profile=NAME ({string.Join(", ", ProfileNames.All)}); wins over -p")
+        var parametersFile = CommandLineHost.Typed<string?>("--parameters-file", "A JSON object of parameters, as papermill's -f; -p wins",
+            "-f");
+        var profile = CommandLineHost.Typed<string?>("--profile",
+                $"The same as -p profile=NAME ({string.Join(", ", ProfileNames.All)}); wins over -p")
             .Check(value => CommandLineHost.OneOf("--profile", "a profile", value, ProfileNames.All));
-        var html = new Option<bool>("--html") { Description = "Also write a self-contained HTML page per notebook (charts render offline)" };
+        var html = new Option<bool>("--html")
+        {
+            Description = "Also write a self-contained HTML page per notebook (charts render offline)"
+        };
         var publish = CommandLineHost.Typed<string?>("--publish",
-            "Also publish the run as expected outputs in this folder (the notebooks, HTML pages sharing one plotly.js, an index); implies --html");
+            "Also publish the run as expected outputs in this folder (the notebooks, HTML pages sharing one plotly.js, an index); " +
+            "implies --html");
         var outputDir = CommandLineHost.Defaulted("--output", "Where executed notebooks go", Path.Combine(root, "artifacts", "notebooks"));
         var notebooksDir = CommandLineHost.Defaulted("--notebooks", "The notebooks folder", Path.Combine(root, "notebooks"));
-        var cellTimeout = CommandLineHost.Typed<double?>("--cell-timeout", "Stop a cell that runs longer than this many seconds (it saves what it can), exit 1")
+        var cellTimeout = CommandLineHost.Typed<double?>("--cell-timeout",
+                "Stop a cell that runs longer than this many seconds (it saves what it can), exit 1")
             .Check(seconds => seconds is <= 0 ? "--cell-timeout must be a positive number of seconds." : null);
-        var logOutput = CommandLineHost.Defaulted("--log-output", "Stream what each cell prints and displays while it runs (false: only cell ends)", true);
+        var logOutput = CommandLineHost.Defaulted("--log-output",
+            "Stream what each cell prints and displays while it runs (false: only cell ends)", true);
 
         var command = CommandLineHost.Root("bertnb-run: executes the notebooks in this process and saves them with their outputs.", []);
-        foreach (var option in new Option[] { parameters, parametersFile, profile, html, publish, outputDir, notebooksDir, cellTimeout, logOutput }) command.Add(option);
+        foreach (var option in new Option[] { parameters, parametersFile, profile, html, publish, outputDir, notebooksDir,
+            cellTimeout, logOutput })
+            command.Add(option);
         command.Add(notebooks);
         command.SetAction(async (parsed, cancellation) =>
         {
             var fromFile = parsed.GetValue(parametersFile) is { } file ? NotebookParameter.ReadFile(file) : [];
             var fromCommandLine = (parsed.GetValue(parameters) ?? []).Select(NotebookParameter.Parse).ToList();
-            var all = ParameterInjector.WithProfile([.. fromFile.Where(f => !fromCommandLine.Any(p => p.Name == f.Name)), .. fromCommandLine], parsed.GetValue(profile));
+            var all = ParameterInjector.WithProfile([.. fromFile.Where(f => !fromCommandLine.Any(p => p.Name == f.Name)),
+                .. fromCommandLine], parsed.GetValue(profile));
             var publishDir = parsed.GetValue(publish) is { } folder ? Path.GetFullPath(folder) : null;
-            var options = new RunOptions(Path.GetFullPath(parsed.GetValue(outputDir)!), all, parsed.GetValue(html) || publishDir is not null)
+            var options = new RunOptions(Path.GetFullPath(parsed.GetValue(outputDir)!), all,
+                parsed.GetValue(html) || publishDir is not null)
             {
                 CellTimeout = parsed.GetValue(cellTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogOutput = parsed.GetValue(logOutput),
@@ -61,7 +73,8 @@ public static class RunnerCommand
                 Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());
             try
             {
-                return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options, parsed.GetValue(profile),
+                return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options,
+                    parsed.GetValue(profile),
                     publishDir, output, error, cancellation);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
@@ -96,10 +109,12 @@ public static class RunnerCommand
         switch (failed.Reason)
         {
             case StopReason.Interrupted:
-                error.WriteLine($"{failed.Error} The partly executed notebook is {failure.OutputPath}; run again to continue (training resumes from its checkpoint).");
+                error.WriteLine($"{failed.Error} The partly executed notebook is {failure.OutputPath}; " +
+                    "run again to continue (training resumes from its checkpoint).");
                 return Interrupted;
             case StopReason.TimedOut:
-                error.WriteLine($"error: {failed.Error} Raise --cell-timeout, or choose a smaller profile. The partly executed notebook is {failure.OutputPath}.");
+                error.WriteLine($"error: {failed.Error} Raise --cell-timeout, or choose a smaller profile. " +
+                    $"The partly executed notebook is {failure.OutputPath}.");
                 return CellFailed;
             default:
                 error.WriteLine($"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:");
@@ -109,7 +124,9 @@ public static class RunnerCommand
         }
     }
 
-    /// <summary>The checkout: the nearest folder up from the working directory that holds BertNotebooks.sln, else the working directory.</summary>
+    /// <summary>
+    /// The checkout: the nearest folder up from the working directory that holds BertNotebooks.sln, else the working directory.
+    /// </summary>
     public static string FindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -29,9 +29,12 @@ public static class BertPaths
     /// <summary><paramref name="path"/> made absolute against <see cref="WorkingDir"/>.</summary>
     public static string UserPath(string path) => Path.GetFullPath(path, WorkingDir);
 
-    /// <summary>The checkout this code runs from: the nearest folder up from here or from the library that holds BertNotebooks.sln.</summary>
+    /// <summary>
+    /// The checkout this code runs from: the nearest folder up from here or from the library that holds BertNotebooks.sln.
+    /// </summary>
     public static string? RepositoryRoot =>
-        FindUp(Directory.GetCurrentDirectory()) ?? FindUp(AppContext.BaseDirectory) ?? FindUp(Path.GetDirectoryName(typeof(BertPaths).Assembly.Location));
+        FindUp(Directory.GetCurrentDirectory()) ?? FindUp(AppContext.BaseDirectory)
+            ?? FindUp(Path.GetDirectoryName(typeof(BertPaths).Assembly.Location));
 
     static string? FindUp(string? start)
     {

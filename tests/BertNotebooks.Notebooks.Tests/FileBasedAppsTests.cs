@@ -9,7 +9,8 @@ namespace BertNotebooks.Notebooks.Tests;
 /// from the repository root, each in a fresh process, in order (one theory row each, so CI counts six), in the smoke
 /// profile, into one temp run folder. Each app's time goes to the test log.
 /// </summary>
-public sealed class FileBasedAppsTests(FileBasedAppsTests.RunFolder run, ITestOutputHelper log) : IClassFixture<FileBasedAppsTests.RunFolder>
+public sealed class FileBasedAppsTests(FileBasedAppsTests.RunFolder run, ITestOutputHelper log)
+    : IClassFixture<FileBasedAppsTests.RunFolder>
 {
     static readonly TimeSpan AppTimeout = TimeSpan.FromMinutes(10);
     static string AppsDir => Path.Combine(NotebookHarness.RepositoryRoot, "notebooks", "apps");
@@ -52,7 +53,11 @@ public sealed class FileBasedAppsTests(FileBasedAppsTests.RunFolder run, ITestOu
         var stderr = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(AppTimeout);
         try { await process.WaitForExitAsync(limit.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return (-1, $"timed out after {AppTimeout}\n{await stdout}{await stderr}"); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"timed out after {AppTimeout}\n{await stdout}{await stderr}");
+        }
         return (process.ExitCode, await stdout + await stderr);
     }
 

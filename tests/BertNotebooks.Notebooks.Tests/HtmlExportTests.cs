@@ -42,7 +42,8 @@ public sealed class HtmlExportTests : IDisposable
         Assert.All(NetworkLoads, url => Assert.DoesNotContain(url, html));
         Assert.Contains("<h1 id=\"charts-offline\">Charts offline</h1>", html);
         Assert.Contains("<em>bar</em>", html);
-        Assert.Contains("[&quot;alpha&quot;,&quot;beta&quot;]", html.Replace("[\"alpha\",\"beta\"]", "[&quot;alpha&quot;,&quot;beta&quot;]"));
+        Assert.Contains("[&quot;alpha&quot;,&quot;beta&quot;]",
+            html.Replace("[\"alpha\",\"beta\"]", "[&quot;alpha&quot;,&quot;beta&quot;]"));
     }
 
     [Fact]
@@ -72,7 +73,8 @@ public sealed class HtmlExportTests : IDisposable
 
         var html = HtmlExporter.Export(notebook, "pictures", folder);
 
-        Assert.Contains($"<img src=\"data:image/svg+xml;base64,{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(svg))}\" alt=\"a dot\"", html);
+        Assert.Contains("<img src=\"data:image/svg+xml;base64," +
+            $"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(svg))}\" alt=\"a dot\"", html);
         Assert.Contains("<img src=\"figures/gone.svg\" alt=\"gone\"", html);
     }
 

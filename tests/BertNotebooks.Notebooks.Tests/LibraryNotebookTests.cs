@@ -21,7 +21,8 @@ public sealed class LibraryNotebookTests : IDisposable
         File.Copy(Path.Combine(NotebookHarness.RepositoryRoot, "notebooks", "setup.dib"), Path.Combine(notebooks, "setup.dib"));
         var path = new SyntheticNotebook()
             .Code("#!import setup.dib")
-            .Code("Console.WriteLine(BertNotebooks.Native.TorchNative.EnsureLoaded());\nConsole.WriteLine($\"sum={TorchSharp.torch.ones(2).sum().item<float>()}\");")
+            .Code("Console.WriteLine(BertNotebooks.Native.TorchNative.EnsureLoaded());\n" +
+                "Console.WriteLine($\"sum={TorchSharp.torch.ones(2).sum().item<float>()}\");")
             .Code("BertNotebooks.IO.AtomicFile.WriteAllText(\"from-library.txt\", \"ok\");")
             .Code("BertNotebooks.Display.Figures.LabelDistribution(new[] { \"comp.graphics\", \"sci.space\" }, new[] { 584, 593 })")
             .WriteTo(Path.Combine(notebooks, "library.ipynb"));

@@ -34,11 +34,13 @@ public sealed class NotebookParameterTests : IDisposable
     }
 
     [Theory]
-    [InlineData("double? learningRate = null;", "learningRate=abc", "learningRate must be a number (double) or null, not 'abc' (04-training declares it as double? learningRate)")]
+    [InlineData("double? learningRate = null;", "learningRate=abc",
+        "learningRate must be a number (double) or null, not 'abc' (04-training declares it as double? learningRate)")]
     [InlineData("var maxLength = 256;", "maxLength=12.5", "maxLength must be a whole number (int), not '12.5'")]
     [InlineData("var resume = true;", "resume=yes", "resume must be true or false (bool), not 'yes'")]
     [InlineData("int maxLength = 1;", "maxLength=null", "maxLength must be a whole number (int), not 'null'")]
-    [InlineData("IntervalStrategy strategy = IntervalStrategy.Steps;", "strategy=Epoch", "declares 'IntervalStrategy strategy'; -p sets only int")]
+    [InlineData("IntervalStrategy strategy = IntervalStrategy.Steps;", "strategy=Epoch",
+        "declares 'IntervalStrategy strategy'; -p sets only int")]
     public void A_value_that_does_not_fit_names_the_parameter_and_the_type(string declaration, string argument, string message)
     {
         var parameter = NotebookParameter.Parse(argument);
@@ -59,7 +61,8 @@ public sealed class NotebookParameterTests : IDisposable
     [Fact]
     public void Profile_is_a_parameter_that_replaces_an_explicit_one()
     {
-        var parameters = ParameterInjector.WithProfile([NotebookParameter.Parse("profile=full"), NotebookParameter.Parse("epochs=2")], "quick");
+        var parameters = ParameterInjector.WithProfile([NotebookParameter.Parse("profile=full"), NotebookParameter.Parse("epochs=2")],
+            "quick");
 
         Assert.Equal([("epochs", "2"), ("profile", "quick")], parameters.Select(p => (p.Name, p.Value!)));
     }
@@ -77,7 +80,8 @@ public sealed class NotebookParameterTests : IDisposable
             ("04-training", Notebook("string? runName = null;\ndouble? learningRate = null;")),
         };
 
-        var e = Assert.Throws<ArgumentException>(() => ParameterInjector.Validate(notebooks, [NotebookParameter.Parse("learningRate=abc")]));
+        var e = Assert.Throws<ArgumentException>(() =>
+            ParameterInjector.Validate(notebooks, [NotebookParameter.Parse("learningRate=abc")]));
 
         Assert.Contains("learningRate must be a number (double) or null, not 'abc'", e.Message);
     }
@@ -86,7 +90,8 @@ public sealed class NotebookParameterTests : IDisposable
     public void An_undeclared_parameter_is_named_with_the_closest_declared_one()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            ParameterInjector.Validate([("04-training", Notebook("double? learningRate = null;\nint? maxLength = null;"))], [NotebookParameter.Parse("lerningRate=1")]));
+            ParameterInjector.Validate([("04-training", Notebook("double? learningRate = null;\nint? maxLength = null;"))],
+                [NotebookParameter.Parse("lerningRate=1")]));
 
         Assert.Contains("'lerningRate'", e.Message);
         Assert.Contains("did you mean 'learningRate'?", e.Message);

@@ -44,7 +44,8 @@ public sealed class RealKernelTests : IDisposable
         await Jupyter.InstallKernelSpecAsync(Path.Combine(jupyterPath, "kernels"));
         environment["JUPYTER_PATH"] = jupyterPath;
 
-        var (exitCode, output) = await Jupyter.ExecuteAsync(nbconvert, Path.Combine(NotebooksDir, "01-data.ipynb"), _harness.OutputDir, environment);
+        var (exitCode, output) = await Jupyter.ExecuteAsync(nbconvert, Path.Combine(NotebooksDir, "01-data.ipynb"), _harness.OutputDir,
+            environment);
 
         Assert.True(exitCode == 0, $"jupyter nbconvert --execute 01-data exited with {exitCode}:\n{output}");
         var cells = NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "01-data.ipynb"));
@@ -67,21 +68,31 @@ public sealed class RealKernelTests : IDisposable
 static class Jupyter
 {
     public static string? NbConvert { get; } =
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "jupyter-nbconvert")).FirstOrDefault(File.Exists);
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':')
+            .Select(d => Path.Combine(d, "jupyter-nbconvert"))
+            .FirstOrDefault(File.Exists);
 
     /// <summary>The tool's own install, into a folder of ours: its ".NET (C#)" spec starts <c>dotnet interactive jupyter</c>.</summary>
     public static async Task InstallKernelSpecAsync(string kernelsDir)
     {
         Directory.CreateDirectory(kernelsDir);
-        var (exitCode, output) = await RunAsync(KernelTool.StartInfo(NotebookHarness.RepositoryRoot, "jupyter", "install", "--path", kernelsDir));
-        Assert.True(exitCode == 0 && File.Exists(Path.Combine(kernelsDir, ".net-csharp", "kernel.json")), $"jupyter install failed:\n{output}");
+        var (exitCode, output) = await RunAsync(
+            KernelTool.StartInfo(NotebookHarness.RepositoryRoot, "jupyter", "install", "--path", kernelsDir));
+        Assert.True(exitCode == 0 && File.Exists(Path.Combine(kernelsDir, ".net-csharp", "kernel.json")),
+            $"jupyter install failed:\n{output}");
     }
 
-    public static Task<(int ExitCode, string Output)> ExecuteAsync(string nbconvert, string notebook, string outputDir, IReadOnlyDictionary<string, string> environment)
+    public static Task<(int ExitCode, string Output)> ExecuteAsync(string nbconvert, string notebook, string outputDir,
+        IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(nbconvert) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(nbconvert)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false
+        };
         foreach (var argument in (string[])["--to", "notebook", "--execute", notebook, "--output-dir", outputDir,
-                     "--ExecutePreprocessor.kernel_name=.net-csharp", "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.startup_timeout=300"])
+                     "--ExecutePreprocessor.kernel_name=.net-csharp", "--ExecutePreprocessor.timeout=600",
+                     "--ExecutePreprocessor.startup_timeout=300"])
             start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";

@@ -71,7 +71,8 @@ public sealed class RunnerEdgeTests : IDisposable
         var (code, _, error) = await Run("-p", "runName=2024");
 
         Assert.True(code == 0, error);
-        Assert.Contains("2024 is a String", NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "run-name.ipynb"))[2]));
+        Assert.Contains("2024 is a String",
+            NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "run-name.ipynb"))[2]));
     }
 
     [Fact]
@@ -123,16 +124,20 @@ public sealed class RunnerEdgeTests : IDisposable
     public async Task What_a_cell_prints_and_displays_is_streamed_line_by_line_before_it_ends()
     {
         var path = Notebook("live", new SyntheticNotebook().Code(
-            "Console.WriteLine(\"epoch 1\");\nvar status = display(\"step 0/3\");\nstatus.Update(\"step 1/3\");\nstatus.Update(\"step 2/3\");\n" +
+            "Console.WriteLine(\"epoch 1\");\nvar status = display(\"step 0/3\");\nstatus.Update(\"step 1/3\");\n" +
+            "status.Update(\"step 2/3\");\n" +
             "Console.Write(\"epoch \");\nConsole.WriteLine(\"2\");\nstatus.Update(\"step 3/3\");"));
         var console = new StringWriter();
-        var runner = new NotebookRunner(new RunOptions(_harness.OutputDir, []) { LogInterval = TimeSpan.Zero }, new ConsoleProgress(console));
+        var runner = new NotebookRunner(new RunOptions(_harness.OutputDir, []) { LogInterval = TimeSpan.Zero },
+            new ConsoleProgress(console));
 
         var result = await runner.RunAsync(path);
 
         Assert.True(result.Succeeded, result.FailedCell?.Error);
         var lines = console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
-        var streamed = lines.Where(l => l.StartsWith("[live] cell 1 | ", StringComparison.Ordinal)).Select(l => l["[live] cell 1 | ".Length..]).ToList();
+        var streamed = lines.Where(l => l.StartsWith("[live] cell 1 | ", StringComparison.Ordinal))
+            .Select(l => l["[live] cell 1 | ".Length..])
+            .ToList();
         Assert.Contains("epoch 1", streamed);
         Assert.Contains("epoch 2", streamed);
         Assert.Equal(["step 0/3", "step 1/3", "step 2/3", "step 3/3"], streamed.Where(s => s.StartsWith("step", StringComparison.Ordinal)));
@@ -166,7 +171,8 @@ public sealed class RunnerEdgeTests : IDisposable
         var (code, _, error) = await Run("--cell-timeout", "0.5");
 
         Assert.Equal(RunnerCommand.CellFailed, code);
-        Assert.Contains("Cell 1 of slow ran longer than the cell timeout (0.5 s) and was stopped; it stopped and saved what it could.", error);
+        Assert.Contains("Cell 1 of slow ran longer than the cell timeout (0.5 s) and was stopped; it stopped and saved what it could.",
+            error);
         Assert.Contains("Raise --cell-timeout", error);
         var cells = NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "slow.ipynb"));
         Assert.Contains("stopped cleanly", NotebookHarness.OutputText(cells[0]));
@@ -178,14 +184,20 @@ public sealed class RunnerEdgeTests : IDisposable
     [Fact]
     public async Task A_cell_that_ignores_the_stop_request_is_abandoned_after_the_grace_period()
     {
-        var path = Notebook("stubborn", new SyntheticNotebook().Code("Console.WriteLine(\"sleeping\");\nSystem.Threading.Thread.Sleep(30_000);"));
-        var runner = new NotebookRunner(new RunOptions(_harness.OutputDir, []) { CellTimeout = TimeSpan.FromMilliseconds(200), StopGrace = TimeSpan.FromMilliseconds(200) });
+        var path = Notebook("stubborn",
+            new SyntheticNotebook().Code("Console.WriteLine(\"sleeping\");\nSystem.Threading.Thread.Sleep(30_000);"));
+        var runner = new NotebookRunner(new RunOptions(_harness.OutputDir, [])
+        {
+            CellTimeout = TimeSpan.FromMilliseconds(200),
+            StopGrace = TimeSpan.FromMilliseconds(200)
+        });
 
         var result = await runner.RunAsync(path);
 
         Assert.Equal(StopReason.TimedOut, result.FailedCell?.Reason);
         Assert.Contains("did not stop within 0 s and was abandoned", result.FailedCell!.Error);
-        Assert.Contains("was abandoned", NotebookHarness.OutputText(NotebookHarness.Cells(result.OutputPath)[0])); // the partial notebook says so
+        Assert.Contains("was abandoned",
+            NotebookHarness.OutputText(NotebookHarness.Cells(result.OutputPath)[0])); // the partial notebook says so
     }
 
     /// <summary>
@@ -199,11 +211,14 @@ public sealed class RunnerEdgeTests : IDisposable
         Assert.True(File.Exists(library), $"{library} is missing: building the runner builds it.");
         var runDir = Path.Combine(_harness.Root, "run");
         Notebook("04-train", new SyntheticNotebook()
-            .Code($"#r \"{library}\"\nusing BertNotebooks.Modeling;\nusing BertNotebooks.Recipe;\nusing BertNotebooks.Tokenization;\nusing BertNotebooks.Training;")
+            .Code($"#r \"{library}\"\nusing BertNotebooks.Modeling;\nusing BertNotebooks.Recipe;\nusing BertNotebooks.Tokenization;\n" +
+                "using BertNotebooks.Training;")
             .Code($$"""
                 // A BERT small enough to step in milliseconds, and 16 three-token documents of two classes.
-                var run = RunSettings.For("smoke") with { RunName = @"{{runDir}}", MaxSteps = 1_000_000, EvalSteps = 1_000_000, Device = "cpu" };
-                var config = new BertConfig { VocabSize = 30, HiddenSize = 8, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 16, MaxPositionEmbeddings = 16 };
+                var run = RunSettings.For("smoke") with { RunName = @"{{runDir}}", MaxSteps = 1_000_000, EvalSteps = 1_000_000,
+                    Device = "cpu" };
+                var config = new BertConfig { VocabSize = 30, HiddenSize = 8, NumHiddenLayers = 1, NumAttentionHeads = 2,
+                    IntermediateSize = 16, MaxPositionEmbeddings = 16 };
                 var model = new BertForSequenceClassification(config);
                 var data = Enumerable.Range(0, 16).Select(i => new TokenizedExample([2, 5 + i % 20, 3], [0, 0, 0], i % 2)).ToList();
                 var trainer = new Trainer(model, run.ToTrainingArguments(), data, data, ["a", "b"]);
@@ -214,7 +229,8 @@ public sealed class RunnerEdgeTests : IDisposable
             .Code("Console.WriteLine(\"the next cell must not run\");"));
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "bertnb-run.dll"), "--notebooks", NotebooksDir, "--output", _harness.OutputDir])
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "bertnb-run.dll"), "--notebooks", NotebooksDir,
+            "--output", _harness.OutputDir])
             start.ArgumentList.Add(argument);
         using var child = Process.Start(start)!;
         var started = new TaskCompletionSource();

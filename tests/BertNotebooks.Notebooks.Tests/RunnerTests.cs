@@ -15,20 +15,23 @@ public sealed class RunnerTests : IDisposable
     static SyntheticNotebook WithParameters() => new SyntheticNotebook()
         .Markdown("# Parameters")
         .Code("var maxLength = 256;\nvar learningRate = 0.1;\nvar useCuda = false;\nvar profile = \"smoke\";", "parameters")
-        .Code("Console.WriteLine($\"{maxLength} {learningRate} {useCuda} {profile} {maxLength.GetType().Name} {learningRate.GetType().Name}\");");
+        .Code("Console.WriteLine($\"{maxLength} {learningRate} {useCuda} {profile} {maxLength.GetType().Name} " +
+            "{learningRate.GetType().Name}\");");
 
     [Fact]
     public async Task Parameters_are_injected_after_the_parameters_cell()
     {
         var path = Notebook("params", WithParameters());
-        var parameters = ParameterInjector.WithProfile([NotebookParameter.Parse("maxLength=128"), NotebookParameter.Parse("learningRate=2e-5"), NotebookParameter.Parse("useCuda=true")], "quick");
+        var parameters = ParameterInjector.WithProfile([NotebookParameter.Parse("maxLength=128"),
+            NotebookParameter.Parse("learningRate=2e-5"), NotebookParameter.Parse("useCuda=true")], "quick");
 
         var result = await _harness.RunAsync(path, parameters);
 
         Assert.True(result.Succeeded, result.FailedCell?.Error);
         var cells = NotebookHarness.Cells(result.OutputPath);
         Assert.Equal(4, cells.Length);
-        Assert.Equal(["injected-parameters"], cells[2].GetProperty("metadata").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["injected-parameters"],
+            cells[2].GetProperty("metadata").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         Assert.Contains("maxLength = 128;", string.Concat(cells[2].GetProperty("source").EnumerateArray().Select(l => l.GetString())));
         Assert.Contains("128 2E-05 True quick Int32 Double", NotebookHarness.OutputText(cells[3]));
         Assert.Equal([1, 2, 3], cells.Skip(1).Select(c => c.GetProperty("execution_count").GetInt32()));
@@ -37,10 +40,13 @@ public sealed class RunnerTests : IDisposable
     [Fact]
     public async Task A_parameter_goes_only_to_the_notebooks_that_declare_it()
     {
-        var first = Notebook("01-first", new SyntheticNotebook().Code("var dataset = \"default\";", "parameters").Code("Console.WriteLine(dataset);"));
-        var second = Notebook("02-second", new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine(profile);"));
+        var first = Notebook("01-first",
+            new SyntheticNotebook().Code("var dataset = \"default\";", "parameters").Code("Console.WriteLine(dataset);"));
+        var second = Notebook("02-second",
+            new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine(profile);"));
 
-        var results = await new NotebookRunner(new RunOptions(_harness.OutputDir, [NotebookParameter.Parse("dataset=mine.csv")])).RunAllAsync([first, second]);
+        var results = await new NotebookRunner(new RunOptions(_harness.OutputDir, [NotebookParameter.Parse("dataset=mine.csv")]))
+            .RunAllAsync([first, second]);
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.FailedCell?.Error));
         Assert.Contains("mine.csv", NotebookHarness.OutputText(NotebookHarness.Cells(results[0].OutputPath)[2]));
@@ -52,7 +58,8 @@ public sealed class RunnerTests : IDisposable
     {
         var only = Notebook("only", new SyntheticNotebook().Code("var maxLength = 256;", "parameters"));
 
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => new NotebookRunner(new RunOptions(_harness.OutputDir, [NotebookParameter.Parse("maxLenght=1")])).RunAllAsync([only]));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            new NotebookRunner(new RunOptions(_harness.OutputDir, [NotebookParameter.Parse("maxLenght=1")])).RunAllAsync([only]));
 
         Assert.Contains("'maxLenght'", e.Message);
         Assert.False(File.Exists(Path.Combine(_harness.OutputDir, "only.ipynb")));
@@ -62,13 +69,15 @@ public sealed class RunnerTests : IDisposable
     public async Task Live_displays_keep_their_last_update_in_place()
     {
         var path = Notebook("live", new SyntheticNotebook().Code(
-            "var status = display(\"starting\");\nvar table = display(\"empty\");\nstatus.Update(\"step 1\");\ntable.Update(\"row 1\");\nstatus.Update(\"done\");\ntable.Update(\"rows 1-2\");"));
+            "var status = display(\"starting\");\nvar table = display(\"empty\");\nstatus.Update(\"step 1\");\ntable.Update(\"row 1\");\n" +
+            "status.Update(\"done\");\ntable.Update(\"rows 1-2\");"));
 
         var result = await _harness.RunAsync(path);
 
         Assert.True(result.Succeeded, result.FailedCell?.Error);
         var outputs = NotebookHarness.Cells(result.OutputPath)[0].GetProperty("outputs").EnumerateArray()
-            .Select(o => string.Concat(o.GetProperty("data").GetProperty("text/plain").EnumerateArray().Select(l => l.GetString()))).ToList();
+            .Select(o => string.Concat(o.GetProperty("data").GetProperty("text/plain").EnumerateArray().Select(l => l.GetString())))
+            .ToList();
         Assert.Equal(["done", "rows 1-2"], outputs);
     }
 
@@ -110,7 +119,8 @@ public sealed class RunnerTests : IDisposable
     public async Task A_folder_runs_in_order_with_the_profile()
     {
         Notebook("01-a", WithParameters());
-        Notebook("02-b", new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine($\"profile={profile}\");"));
+        Notebook("02-b",
+            new SyntheticNotebook().Code("var profile = \"smoke\";", "parameters").Code("Console.WriteLine($\"profile={profile}\");"));
 
         var results = await _harness.RunFolderAsync(Path.Combine(_harness.Root, "notebooks"), "quick");
 
@@ -158,7 +168,8 @@ public sealed class RunnerTests : IDisposable
         Notebook("02-later", new SyntheticNotebook().Code("Console.WriteLine(1);"));
         var (output, error) = (new StringWriter(), new StringWriter());
 
-        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir], output, error);
+        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
+            output, error);
 
         Assert.Equal(RunnerCommand.CellFailed, code);
         Assert.Contains("01-fails.ipynb' failed at cell 3", error.ToString());
@@ -179,7 +190,8 @@ public sealed class RunnerTests : IDisposable
         Notebook("01-first", new SyntheticNotebook().Code("Console.WriteLine(\"first\");"));
         var (output, error) = (new StringWriter(), new StringWriter());
 
-        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir], output, error);
+        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
+            output, error);
 
         Assert.Equal(RunnerCommand.Success, code);
         var text = output.ToString();
@@ -229,7 +241,8 @@ public sealed class RunnerTests : IDisposable
     {
         var error = new StringWriter();
 
-        var code = await RunnerCommand.RunAsync(["09-nothing", "--notebooks", _harness.Root, "--output", _harness.OutputDir], new StringWriter(), error);
+        var code = await RunnerCommand.RunAsync(["09-nothing", "--notebooks", _harness.Root, "--output", _harness.OutputDir],
+            new StringWriter(), error);
 
         Assert.Equal(RunnerCommand.BadInput, code);
         Assert.Contains("Notebook '09-nothing' not found", error.ToString());

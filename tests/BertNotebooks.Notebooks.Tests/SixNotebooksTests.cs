@@ -65,7 +65,8 @@ public sealed class SixNotebooksTests : IDisposable
     static void AssertAllSucceeded(IReadOnlyList<NotebookResult> results, int expected)
     {
         var failed = results.FirstOrDefault(r => !r.Succeeded);
-        Assert.True(failed is null, failed is null ? "" : $"{failed.Notebook} cell {failed.FailedCell?.CellNumber}: {failed.FailedCell?.Error}");
+        Assert.True(failed is null,
+            failed is null ? "" : $"{failed.Notebook} cell {failed.FailedCell?.CellNumber}: {failed.FailedCell?.Error}");
         Assert.Equal(expected, results.Count);
     }
 

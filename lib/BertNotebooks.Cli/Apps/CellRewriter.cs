@@ -13,7 +13,8 @@ public static class CellRewriter
 {
     public const string DisplayCall = "ConsoleDisplay.Show";
 
-    static readonly CSharpParseOptions Script = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Preview);
+    static readonly CSharpParseOptions Script = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script)
+        .WithLanguageVersion(LanguageVersion.Preview);
 
     public static string Rewrite(string code)
     {
@@ -22,7 +23,10 @@ public static class CellRewriter
             .Where(i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "display" })
             .Select(i => (i.Expression.Span, DisplayCall))
             .ToList();
-        if (root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } last })
+        if (root.Members.LastOrDefault() is GlobalStatementSyntax
+            {
+                Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } last
+            })
         {
             edits.Add((new Microsoft.CodeAnalysis.Text.TextSpan(last.Expression.SpanStart, 0), DisplayCall + "("));
             edits.Add((new Microsoft.CodeAnalysis.Text.TextSpan(last.Expression.Span.End, 0), ");"));

@@ -60,7 +60,8 @@ public static partial class NotebookAppExporter
             app.AppendLine();
             app.AppendLine($"// ---- cell {i + 1} ----");
             var cell = cells[i];
-            if (!cell.IsCode) AppendMarkdown(app, cell.Source, showHeading: cells.Skip(i + 1).TakeWhile(c => c.IsCode || !HasHeading(c)).Any(c => c.IsCode));
+            if (!cell.IsCode) AppendMarkdown(app, cell.Source,
+                showHeading: cells.Skip(i + 1).TakeWhile(c => c.IsCode || !HasHeading(c)).Any(c => c.IsCode));
             else AppendCode(app, cell, parameters);
         }
         return app.ToString().ReplaceLineEndings("\n");
@@ -72,7 +73,8 @@ public static partial class NotebookAppExporter
             foreach (var wrapped in Wrap(line.TrimEnd(), Width - 3)) app.AppendLine(("// " + wrapped).TrimEnd());
         // In a terminal the sections' titles tell where the output belongs, as the notebook's headings do.
         if (showHeading && HeadingLine().Match(markdown) is { Success: true } heading)
-            app.AppendLine($"ConsoleDisplay.Heading({Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(heading.Groups[1].Value.Trim(), quote: true)});");
+            app.AppendLine("ConsoleDisplay.Heading(" +
+                $"{Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(heading.Groups[1].Value.Trim(), quote: true)});");
     }
 
     static void AppendCode(StringBuilder app, NotebookCell cell, IReadOnlyList<string> parameters)
@@ -86,7 +88,8 @@ public static partial class NotebookAppExporter
         // Other kernel directives (#r "nuget: ...", #!time) have no meaning in a program: kept visible, as comments.
         app.AppendLine(CellRewriter.Rewrite(KernelDirective().Replace(code, "// (notebook kernel only) $0")));
         if (!cell.IsParameters) return;
-        app.AppendLine("// The command line sets them: " + string.Join(", ", parameters.Take(3).Select(p => $"--{NotebookApp.Kebab(p)} VALUE")) + ", ...");
+        app.AppendLine("// The command line sets them: "
+            + string.Join(", ", parameters.Take(3).Select(p => $"--{NotebookApp.Kebab(p)} VALUE")) + ", ...");
         foreach (var parameter in parameters) app.AppendLine($"{parameter} = notebookApp.Parameter(\"{parameter}\", {parameter});");
     }
 

@@ -47,23 +47,30 @@ public static class TrainingStepBenchmark
 
     /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls under <see cref="Autocast"/></param>
     public sealed record Result(
-        BertConfig Config, int Batch, int Sequence, string Device, string Precision, double MedianStepSeconds, double StepFlops, double MatmulGflops, long? PeakRssBytes)
+        BertConfig Config, int Batch, int Sequence, string Device, string Precision, double MedianStepSeconds, double StepFlops,
+        double MatmulGflops, long? PeakRssBytes)
     {
         public double AchievedGflops => StepFlops / MedianStepSeconds / 1e9;
 
         public override string ToString()
         {
             var inv = CultureInfo.InvariantCulture;
-            var peak = PeakRssBytes is long bytes ? string.Format(inv, "{0:F0} MiB (VmHWM)", bytes / 1048576.0) : "n/a (no /proc/self/status)";
+            var peak = PeakRssBytes is long bytes
+                ? string.Format(inv, "{0:F0} MiB (VmHWM)", bytes / 1048576.0)
+                : "n/a (no /proc/self/status)";
             return string.Join(Environment.NewLine,
-                string.Format(inv, "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
-                    Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize, Config.NumLabels, Batch, Sequence, Device),
-                string.Format(inv, "median {0} step (forward + backward + clipping + AdamW): {1:F1} ms", Precision, MedianStepSeconds * 1e3),
+                string.Format(inv,
+                    "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
+                    Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize,
+                    Config.NumLabels, Batch, Sequence, Device),
+                string.Format(inv, "median {0} step (forward + backward + clipping + AdamW): {1:F1} ms", Precision,
+                    MedianStepSeconds * 1e3),
                 string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9, FlopFormula),
                 string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
                 string.Format(inv, "float32 matmul 2048x2048x2048 in this process: {0:F1} GFLOP/s", MatmulGflops),
                 // A bf16 step is compared with the float32 matmul too, so its ratio may exceed 1; the label says so.
-                string.Format(inv, Precision == "fp32" ? "ratio achieved / matmul: {0:F2}" : "ratio achieved / float32 matmul: {0:F2}", AchievedGflops / MatmulGflops),
+                string.Format(inv, Precision == "fp32" ? "ratio achieved / matmul: {0:F2}" : "ratio achieved / float32 matmul: {0:F2}",
+                    AchievedGflops / MatmulGflops),
                 $"peak memory: {peak}");
         }
     }
@@ -77,7 +84,8 @@ public static class TrainingStepBenchmark
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "--steps must be at least 1.");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "--batch must be at least 1.");
         if (sequence < 1 || sequence > config.MaxPositionEmbeddings)
-            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"--seq must be between 1 and max_position_embeddings {config.MaxPositionEmbeddings}.");
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence,
+                $"--seq must be between 1 and max_position_embeddings {config.MaxPositionEmbeddings}.");
 
         using var ids = randint(0, config.VocabSize, [batch, sequence], dtype: ScalarType.Int64, device: device);
         using var mask = ones([batch, sequence], dtype: ScalarType.Int64, device: device);
@@ -93,7 +101,8 @@ public static class TrainingStepBenchmark
                 foreach (var run in runs)
                 {
                     run.Times.Add(run.Step(data));
-                    progress?.Report(string.Format(CultureInfo.InvariantCulture, "{0} step {1}/{2}: {3:F1} ms", run.Name, i + 1, steps, run.Times[^1] * 1e3));
+                    progress?.Report(string.Format(CultureInfo.InvariantCulture, "{0} step {1}/{2}: {3:F1} ms", run.Name, i + 1, steps,
+                        run.Times[^1] * 1e3));
                 }
         }
         finally

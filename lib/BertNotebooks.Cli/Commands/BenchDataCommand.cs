@@ -8,7 +8,8 @@ namespace BertNotebooks.Cli.Commands;
 /// <summary>Times reading all of 20 Newsgroups from its archive, raw and cleaned: the cost 01-data pays on every run.</summary>
 public sealed class BenchDataCommand : ICliCommand
 {
-    readonly Option<string?> _source = CommandLineHost.Typed<string?>("--source", "The 20 Newsgroups archive (default: the cache, a local copy or a download)");
+    readonly Option<string?> _source = CommandLineHost.Typed<string?>("--source",
+        "The 20 Newsgroups archive (default: the cache, a local copy or a download)");
     readonly Option<int> _repeat = CommandLineHost.Defaulted("--repeat", "Timed passes of each kind; the best counts", 3);
 
     public Command Create()
@@ -36,7 +37,8 @@ public sealed class BenchDataCommand : ICliCommand
         Console.WriteLine($"messages: {raw.Data.Count}, raw characters: {raw.Data.Examples.Sum(e => (long)e.Text.Length):N0}, " +
             $"cleaned characters: {cleaned.Data.Examples.Sum(e => (long)e.Text.Length):N0}");
         Console.WriteLine($"read + decode (raw):   {raw.Seconds:F3} s (best of {repeat})");
-        Console.WriteLine($"read + decode + clean: {cleaned.Seconds:F3} s (best of {repeat}); cleaning adds {cleaned.Seconds - raw.Seconds:F3} s");
+        Console.WriteLine($"read + decode + clean: {cleaned.Seconds:F3} s (best of {repeat}); " +
+            $"cleaning adds {cleaned.Seconds - raw.Seconds:F3} s");
         return CommandLineHost.Success;
     }
 

@@ -24,15 +24,19 @@ public sealed class BenchEpochCommand : ICliCommand
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    readonly Option<string> _data = CommandLineHost.Defaulted("--data", "The dataset (a RunSettings.Dataset spec)", DatasetSpec.NewsgroupsName);
+    readonly Option<string> _data = CommandLineHost.Defaulted("--data", "The dataset (a RunSettings.Dataset spec)",
+        DatasetSpec.NewsgroupsName);
     readonly Option<string?> _archive = CommandLineHost.Typed<string?>("--newsgroups-archive", "A local 20news-bydate.tar.gz");
     readonly Option<string> _model = CommandLineHost.Defaulted("--model", "The pretrained model", PretrainedModels.OfflineDefault);
-    readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Tokens per document at most (the model's limit if lower)", 512);
+    readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Tokens per document at most (the model's limit if lower)",
+        512);
     readonly Option<int> _batchSize = CommandLineHost.Defaulted("--batch-size", "Documents per step", 16);
     readonly Option<double> _learningRate = CommandLineHost.Defaulted("--lr", "AdamW's learning rate", 5e-5);
     readonly Option<int> _sampleSteps = CommandLineHost.Defaulted("--sample-steps", "Timed steps per mode, spread over the epoch", 20);
-    readonly Option<int?> _maxTrainDocs = CommandLineHost.Typed<int?>("--max-train-docs", "A seeded sample of this many training documents");
-    readonly Option<int> _longSteps = CommandLineHost.Defaulted("--long-steps", "Then this many steps in a row, for flat memory and step time (0: none)", 0);
+    readonly Option<int?> _maxTrainDocs = CommandLineHost.Typed<int?>("--max-train-docs",
+        "A seeded sample of this many training documents");
+    readonly Option<int> _longSteps = CommandLineHost.Defaulted("--long-steps",
+        "Then this many steps in a row, for flat memory and step time (0: none)", 0);
     readonly Option<int> _seed = CommandLineHost.Defaulted("--seed", "The seed for sampling and initialisation", 42);
     readonly Option<string> _device = CommandLineHost.Defaulted("--device", "auto, cpu, cuda or cuda:N", "auto");
 
@@ -74,14 +78,18 @@ public sealed class BenchEpochCommand : ICliCommand
             PerDeviceTrainBatchSize = a.GetValue(_batchSize), LearningRate = a.GetValue(_learningRate), WeightDecay = 0.01,
             MaxLength = maxLength, Seed = seed, Device = a.GetValue(_device)!, SaveStrategy = IntervalStrategy.No, NumTrainEpochs = 1,
         };
-        Console.WriteLine(string.Create(Inv, $"bench-epoch: {Path.GetFileName(modelFolder)}, {examples.Count} documents, max length {maxLength}, batch {baseArgs.PerDeviceTrainBatchSize}, " +
+        Console.WriteLine(string.Create(Inv, $"bench-epoch: {Path.GetFileName(modelFolder)}, {examples.Count} documents, " +
+            $"max length {maxLength}, batch {baseArgs.PerDeviceTrainBatchSize}, " +
                                              $"{samples} sampled steps per mode (+2 untimed warmup), seed {seed}"));
 
         try
         {
-            var dynamic = Measure("dynamic padding + GroupByLength", model, examples, baseArgs with { GroupByLength = true, Padding = Padding.Longest }, samples, cancel);
-            var padded = Measure($"padding every document to {maxLength}", model, examples, baseArgs with { GroupByLength = false, Padding = Padding.MaxLength }, samples, cancel);
-            Console.WriteLine(string.Create(Inv, $"ratio (estimated epoch time, padded / dynamic): {padded.EpochSeconds / dynamic.EpochSeconds:F2}x; " +
+            var dynamic = Measure("dynamic padding + GroupByLength", model, examples,
+                baseArgs with { GroupByLength = true, Padding = Padding.Longest }, samples, cancel);
+            var padded = Measure($"padding every document to {maxLength}", model, examples,
+                baseArgs with { GroupByLength = false, Padding = Padding.MaxLength }, samples, cancel);
+            Console.WriteLine(string.Create(Inv,
+                $"ratio (estimated epoch time, padded / dynamic): {padded.EpochSeconds / dynamic.EpochSeconds:F2}x; " +
                                                  $"tokens per epoch (exact): {(double)padded.Tokens / dynamic.Tokens:F2}x"));
             if (longSteps > 0) LongRun(model, examples, baseArgs with { Padding = Padding.MaxLength }, longSteps, cancel);
         }
@@ -95,14 +103,18 @@ public sealed class BenchEpochCommand : ICliCommand
 
     sealed record Timing(double EpochSeconds, long Tokens);
 
-    static Timing Measure(string label, BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int samples, CancellationToken cancel)
+    static Timing Measure(string label, BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples,
+        TrainingArguments args, int samples, CancellationToken cancel)
     {
         var batches = Samplers.EpochBatches(examples, args, epoch: 0);
         var device = Devices.Resolve(args.Device);
         model.to(device);
-        long tokens = batches.Sum(b => (long)b.Length * (args.Padding == Padding.MaxLength ? args.MaxLength : b.Max(i => examples[i].Length)));
+        long tokens = batches.Sum(b =>
+            (long)b.Length * (args.Padding == Padding.MaxLength ? args.MaxLength : b.Max(i => examples[i].Length)));
         // Evenly spaced through the real epoch order, so short and long batches are sampled as often as they occur.
-        var picked = Enumerable.Range(0, Math.Min(samples, batches.Count)).Select(i => batches[(int)((long)i * batches.Count / Math.Min(samples, batches.Count))]).ToList();
+        var picked = Enumerable.Range(0, Math.Min(samples, batches.Count))
+            .Select(i => batches[(int)((long)i * batches.Count / Math.Min(samples, batches.Count))])
+            .ToList();
         using var stepper = new OptimizerStepper(model, args, batches.Count, 0);
         model.train();
         foreach (var warm in picked.Take(2)) Step(stepper, examples, warm, device);
@@ -114,8 +126,10 @@ public sealed class BenchEpochCommand : ICliCommand
         }
         double epoch = times.Average() * batches.Count;
         Console.WriteLine(string.Create(Inv,
-            $"{label}: {batches.Count} batches, mean padded length {(double)tokens / examples.Count:F0} tokens, mean step {times.Average() * 1000:F0} ms " +
-            $"(over {times.Count} steps), ESTIMATED epoch {TimeSpan.FromSeconds(epoch):hh\\:mm\\:ss}; peak memory so far {Mib(ProcessMemory.PeakResidentBytes)} (VmHWM)"));
+            $"{label}: {batches.Count} batches, mean padded length {(double)tokens / examples.Count:F0} tokens, " +
+            $"mean step {times.Average() * 1000:F0} ms " +
+            $"(over {times.Count} steps), ESTIMATED epoch {TimeSpan.FromSeconds(epoch):hh\\:mm\\:ss}; " +
+            $"peak memory so far {Mib(ProcessMemory.PeakResidentBytes)} (VmHWM)"));
         return new Timing(epoch, tokens);
     }
 
@@ -132,7 +146,8 @@ public sealed class BenchEpochCommand : ICliCommand
     }
 
     /// <summary>Same-sized steps (every batch padded to the max length) for a long run: time and memory near step 10 vs the end.</summary>
-    static void LongRun(BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int steps, CancellationToken cancel)
+    static void LongRun(BertForSequenceClassification model, IReadOnlyList<TokenizedExample> examples, TrainingArguments args, int steps,
+        CancellationToken cancel)
     {
         var device = Devices.Resolve(args.Device);
         model.to(device);
@@ -145,7 +160,8 @@ public sealed class BenchEpochCommand : ICliCommand
         for (int s = 0; s < steps; s++)
         {
             cancel.ThrowIfCancellationRequested();
-            if (batches.Count <= s) batches.AddRange(Samplers.EpochBatches(examples, args, batches.Count / perEpoch)); // the next epoch's order
+            if (batches.Count <= s) batches.AddRange(Samplers.EpochBatches(examples, args,
+                batches.Count / perEpoch)); // the next epoch's order
             times[s] = Step(stepper, examples, batches[s], device);
             if (s == 9) rssAt10 = ProcessMemory.ResidentBytes;
             if ((s + 1) % 50 == 0) Console.Error.Write($"\rlong run: step {s + 1}/{steps}   ");
@@ -153,8 +169,10 @@ public sealed class BenchEpochCommand : ICliCommand
         Console.Error.WriteLine();
         double Around(int step) => times.Skip(Math.Max(0, step - 5)).Take(10).Average() * 1000;
         Console.WriteLine(string.Create(Inv,
-            $"long run ({steps} steps, all padded to {args.MaxLength}): step time around step 10 {Around(10):F0} ms, around step {steps} {Around(steps - 5):F0} ms; " +
-            $"resident memory at step 10 {Mib(rssAt10)}, at step {steps} {Mib(ProcessMemory.ResidentBytes)}, peak {Mib(ProcessMemory.PeakResidentBytes)} (VmHWM)"));
+            $"long run ({steps} steps, all padded to {args.MaxLength}): " +
+            $"step time around step 10 {Around(10):F0} ms, around step {steps} {Around(steps - 5):F0} ms; " +
+            $"resident memory at step 10 {Mib(rssAt10)}, at step {steps} {Mib(ProcessMemory.ResidentBytes)}, " +
+            $"peak {Mib(ProcessMemory.PeakResidentBytes)} (VmHWM)"));
     }
 
     static string Mib(long? bytes) => bytes is { } b ? string.Create(Inv, $"{b / 1048576.0:F0} MiB") : "n/a";

@@ -16,8 +16,10 @@ namespace BertNotebooks.Cli.Commands;
 public sealed class BenchPredictCommand : ICliCommand
 {
     readonly Option<string> _profile = CommandLineHost.Defaulted("--profile", "The run's profile", "quick");
-    readonly Option<string?> _runName = CommandLineHost.Typed<string?>("--run-name", "The run folder (default: cli-PROFILE, as bertnb train)");
-    readonly Option<int?> _batchSize = CommandLineHost.Typed<int?>("--batch-size", "Texts per batch (default: twice the profile's training batch)");
+    readonly Option<string?> _runName = CommandLineHost.Typed<string?>("--run-name",
+        "The run folder (default: cli-PROFILE, as bertnb train)");
+    readonly Option<int?> _batchSize = CommandLineHost.Typed<int?>("--batch-size",
+        "Texts per batch (default: twice the profile's training batch)");
     readonly Option<string> _precision = CommandLineHost.Defaulted("--precision", "fp32, bf16 or auto", "fp32");
     readonly Option<int> _repeats = CommandLineHost.Defaulted("--repeats", "Timed passes of each; the fastest counts", 2);
     readonly Option<string> _device = CommandLineHost.Defaulted("--device", "auto, cpu, cuda or cuda:N", "cpu");
@@ -39,9 +41,11 @@ public sealed class BenchPredictCommand : ICliCommand
         int batchSize = a.GetValue(_batchSize) ?? 2 * run.BatchSize, repeats = a.GetValue(_repeats);
         if (batchSize < 1 || repeats < 1) throw new ArgumentException("--batch-size and --repeats must be at least 1.");
         var texts = RecipeStages.LoadSplits(run).Validation.Examples.Select(e => e.Text).ToList();
-        using var predictor = Predictor.Load(RecipeStages.RequireBestModel(run), a.GetValue(_device)!, run.MaxLength, a.GetValue(_precision)!);
+        using var predictor = Predictor.Load(RecipeStages.RequireBestModel(run), a.GetValue(_device)!, run.MaxLength,
+            a.GetValue(_precision)!);
         Console.WriteLine(Hardware.Detect(predictor.Device));
-        Console.WriteLine($"bench-predict: {run.BestModelDir}, {texts.Count} validation texts, max length {predictor.MaxLength}, batch {batchSize}, {predictor.Precision}");
+        Console.WriteLine($"bench-predict: {run.BestModelDir}, {texts.Count} validation texts, max length {predictor.MaxLength}, " +
+            $"batch {batchSize}, {predictor.Precision}");
 
         predictor.PredictBatch(texts.Take(batchSize).ToList(), batchSize: batchSize); // warm-up: thread pool, allocator
         double inOrder = double.MaxValue, byLength = double.MaxValue;
@@ -54,7 +58,8 @@ public sealed class BenchPredictCommand : ICliCommand
             clock.Restart();
             sorted = predictor.PredictBatch(texts, batchSize: batchSize);
             byLength = Math.Min(byLength, clock.Elapsed.TotalSeconds);
-            Console.Error.WriteLine(string.Create(Inv, $"repeat {r + 1}/{repeats}: input order {inOrder:F1} s, by length {byLength:F1} s (best so far)"));
+            Console.Error.WriteLine(string.Create(Inv,
+                $"repeat {r + 1}/{repeats}: input order {inOrder:F1} s, by length {byLength:F1} s (best so far)"));
         }
         if (sorted.Count != texts.Count) return 130;
 
@@ -62,8 +67,10 @@ public sealed class BenchPredictCommand : ICliCommand
         long PaddedTokens(IEnumerable<int> order) => order.Chunk(batchSize).Sum(batch => (long)batch.Length * batch.Max());
         long padded = PaddedTokens(lengths), paddedSorted = PaddedTokens(lengths.OrderDescending()), real = lengths.Sum();
         int agree = sorted.Zip(unsorted).Count(p => p.First.Label == p.Second.Label);
-        Console.WriteLine(string.Create(Inv, $"tokens: {real} real; padded in input order {padded} ({(double)padded / real:F2}x), by length {paddedSorted} ({(double)paddedSorted / real:F2}x)"));
-        Console.WriteLine(string.Create(Inv, $"time (best of {repeats}): input order {inOrder:F1} s, by length {byLength:F1} s; labels agree on {agree}/{texts.Count}"));
+        Console.WriteLine(string.Create(Inv, $"tokens: {real} real; padded in input order {padded} ({(double)padded / real:F2}x), " +
+            $"by length {paddedSorted} ({(double)paddedSorted / real:F2}x)"));
+        Console.WriteLine(string.Create(Inv,
+            $"time (best of {repeats}): input order {inOrder:F1} s, by length {byLength:F1} s; labels agree on {agree}/{texts.Count}"));
         Console.WriteLine(string.Create(Inv, $"speed-up by length vs input order: {inOrder / byLength:F2}x"));
         return CommandLineHost.Success;
     }

@@ -21,14 +21,19 @@ public sealed class BenchStepCommand : ICliCommand
     readonly Option<int> _steps = CommandLineHost.Defaulted("--steps", "Timed steps per shape", 10);
     readonly Option<int> _warmup = CommandLineHost.Defaulted("--warmup", "Untimed steps first", 2);
     readonly Option<string> _device = CommandLineHost.Defaulted("--device", "auto, cpu, cuda or cuda:N", "cpu");
-    readonly Option<string> _precision = CommandLineHost.Defaulted("--precision", "fp32, bf16 (times fp32 and bf16 in turn) or auto", PrecisionChoice.Fp32);
+    readonly Option<string> _precision = CommandLineHost.Defaulted("--precision", "fp32, bf16 (times fp32 and bf16 in turn) or auto",
+        PrecisionChoice.Fp32);
     readonly Option<int?> _threads = new("--threads") { Description = "LibTorch threads (default: one per core)" };
     readonly Option<bool> _tf32 = new("--tf32") { Description = "Allow TF32 matmuls on NVIDIA GPUs (off by default, as in PyTorch)" };
-    readonly Option<bool> _json = new("--json") { Description = "One JSON line per shape and precision, as scripts/gpu/hf_step_benchmark.py prints" };
+    readonly Option<bool> _json = new("--json")
+    {
+        Description = "One JSON line per shape and precision, as scripts/gpu/hf_step_benchmark.py prints"
+    };
 
     public Command Create()
     {
-        var command = new Command("bench-step", "Time forward+backward+AdamW steps of a BERT of a given shape; with bf16, fp32 and bf16 in turn")
+        var command = new Command("bench-step",
+            "Time forward+backward+AdamW steps of a BERT of a given shape; with bf16, fp32 and bf16 in turn")
             { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _tf32, _json };
         command.SetAction((result, cancel) => Task.FromResult(Run(result)));
         return command;
@@ -58,11 +63,13 @@ public sealed class BenchStepCommand : ICliCommand
             var parts = shape.Split('x');
             if (parts.Length != 2 || !int.TryParse(parts[0], out int batch) || !int.TryParse(parts[1], out int sequence))
                 throw new ArgumentException($"--shapes takes BATCHxSEQ pairs such as 8x512,32x128, not '{shape}'.");
-            var results = TrainingStepBenchmark.Run(TrainingStepBenchmark.Shape(preset), batch, sequence, steps, warmup, device, computeTypes, progress);
+            var results = TrainingStepBenchmark.Run(TrainingStepBenchmark.Shape(preset), batch, sequence, steps, warmup, device,
+                computeTypes, progress);
             foreach (var result in results)
                 Console.WriteLine(args.GetValue(_json) ? Json(preset, result, tf32) : result.ToString());
             if (results.Count == 2 && !args.GetValue(_json))
-                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up bf16 vs fp32: {0:F2}x", results[0].MedianStepSeconds / results[1].MedianStepSeconds));
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up bf16 vs fp32: {0:F2}x",
+                    results[0].MedianStepSeconds / results[1].MedianStepSeconds));
         }
         return CommandLineHost.Success;
     }

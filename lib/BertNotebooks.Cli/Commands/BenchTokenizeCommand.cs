@@ -19,10 +19,13 @@ public sealed class BenchTokenizeCommand : ICliCommand
     readonly Option<string?> _model = CommandLineHost.Typed<string?>("--model", "A model folder with vocab.txt");
     readonly Option<string?> _vocab = CommandLineHost.Typed<string?>("--vocab", "A vocab.txt (instead of --model)");
     readonly Option<bool> _cased = new("--cased") { Description = "With --vocab: the vocabulary is cased (no lower-casing)" };
-    readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Truncate documents at this many tokens", BertTextEncoder.MaxSupportedLength);
-    readonly Option<string?> _source = CommandLineHost.Typed<string?>("--source", "The 20 Newsgroups archive (default: the cache, a local copy or a download)");
+    readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Truncate documents at this many tokens",
+        BertTextEncoder.MaxSupportedLength);
+    readonly Option<string?> _source = CommandLineHost.Typed<string?>("--source",
+        "The 20 Newsgroups archive (default: the cache, a local copy or a download)");
     readonly Option<int?> _limit = CommandLineHost.Typed<int?>("--limit", "Only the first this many documents");
-    readonly Option<int> _repeat = CommandLineHost.Defaulted("--repeat", "Timed passes per tokenizer and core count; the fastest counts", 5);
+    readonly Option<int> _repeat = CommandLineHost.Defaulted("--repeat", "Timed passes per tokenizer and core count; the fastest counts",
+        5);
 
     public Command Create()
     {
@@ -48,7 +51,8 @@ public sealed class BenchTokenizeCommand : ICliCommand
         int limit = args.GetValue(_limit) ?? corpus.Length;
         if (limit < 1) throw new ArgumentException($"--limit must be at least 1, not {limit}.");
         if (limit < corpus.Length) corpus = corpus[..limit];
-        Console.WriteLine($"20 Newsgroups, subset all, cleaned: {corpus.Length:N0} documents, truncated at {maxLength} tokens; vocab {vocabPath}; fastest of {repeat} passes");
+        Console.WriteLine($"20 Newsgroups, subset all, cleaned: {corpus.Length:N0} documents, truncated at {maxLength} tokens; " +
+            $"vocab {vocabPath}; fastest of {repeat} passes");
         cancel.ThrowIfCancellationRequested();
 
         Func<string, int> Ours() => text => encoder.Encode(text, maxLength).Length; // thread-safe, so one encoder serves every thread
@@ -93,7 +97,8 @@ public sealed class BenchTokenizeCommand : ICliCommand
     {
         if (args.GetValue(_model) is { } folder) return (BertTextEncoder.FromFolder(folder), Path.Combine(folder, "vocab.txt"));
         if (args.GetValue(_vocab) is { } vocab) return (BertTextEncoder.FromVocab(vocab, doLowerCase: !args.GetValue(_cased)), vocab);
-        throw new ArgumentException("bench-tokenize needs --model FOLDER (with vocab.txt) or --vocab FILE (add --cased for a cased vocab).");
+        throw new ArgumentException("bench-tokenize needs --model FOLDER (with vocab.txt) " +
+            "or --vocab FILE (add --cased for a cased vocab).");
     }
 
     static void CompareIds(string[] corpus, BertTextEncoder encoder, BertTokenizer fast, int maxLength)
@@ -113,7 +118,8 @@ public sealed class BenchTokenizeCommand : ICliCommand
         foreach (var (document, position) in differing.Take(10))
         {
             string Around(int[] tokenIds) => encoder.Decode(tokenIds.Skip(Math.Max(0, position - 2)).Take(6), skipSpecialTokens: false);
-            Console.WriteLine($"  document {document} differs at token {position}: ours [{Around(encoder.Encode(corpus[document], maxLength).InputIds)}]" +
+            Console.WriteLine($"  document {document} differs at token {position}: " +
+                $"ours [{Around(encoder.Encode(corpus[document], maxLength).InputIds)}]" +
                 $" vs FastBertTokenizer [{Around(Theirs(corpus[document]))}]");
         }
     }

@@ -10,12 +10,14 @@ namespace BertNotebooks.Cli.Commands;
 /// </summary>
 public sealed class ExportAppsCommand : ICliCommand
 {
-    readonly Option<string?> _notebooks = CommandLineHost.Typed<string?>("--notebooks", "The notebooks folder (default: notebooks/ of this checkout)");
+    readonly Option<string?> _notebooks = CommandLineHost.Typed<string?>("--notebooks",
+        "The notebooks folder (default: notebooks/ of this checkout)");
     readonly Option<bool> _check = CommandLineHost.Typed<bool>("--check", "Write nothing; exit 1 when an app differs from its notebook");
 
     public Command Create()
     {
-        var command = new Command("export-apps", "Turn each notebook into notebooks/apps/NN-name.cs, a .NET 10 file-based app") { _notebooks, _check };
+        var command = new Command("export-apps",
+            "Turn each notebook into notebooks/apps/NN-name.cs, a .NET 10 file-based app") { _notebooks, _check };
         command.SetAction((result, _) => Task.FromResult(Run(result)));
         return command;
     }
@@ -23,13 +25,18 @@ public sealed class ExportAppsCommand : ICliCommand
     int Run(ParseResult args)
     {
         var notebooks = args.GetValue(_notebooks) is { } dir ? BertPaths.UserPath(dir)
-            : Path.Combine(BertPaths.RepositoryRoot ?? throw new InvalidOperationException("Not inside a BertNotebooks checkout; pass --notebooks DIR."), "notebooks");
+            : Path.Combine(BertPaths.RepositoryRoot ?? throw new InvalidOperationException("Not inside a BertNotebooks checkout; " +
+                "pass --notebooks DIR."), "notebooks");
         var stale = 0;
         foreach (var app in NotebookAppExporter.ExportAll(notebooks))
         {
             if (app.IsCurrent) continue;
             stale++;
-            if (args.GetValue(_check)) { Console.WriteLine($"{Path.GetFileName(app.Path)} differs from {Path.GetFileName(app.Notebook)}"); continue; }
+            if (args.GetValue(_check))
+            {
+                Console.WriteLine($"{Path.GetFileName(app.Path)} differs from {Path.GetFileName(app.Notebook)}");
+                continue;
+            }
             Directory.CreateDirectory(Path.GetDirectoryName(app.Path)!);
             IO.AtomicFile.WriteAllText(app.Path, app.Text);
             Console.WriteLine($"wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), app.Path)}");

@@ -15,7 +15,11 @@ namespace BertNotebooks.Cli.Commands;
 public sealed class RunSettingsOptions
 {
     /// <summary>Shorter spellings that earlier versions of the CLI documented.</summary>
-    static readonly Dictionary<string, string[]> Aliases = new() { [nameof(RunSettings.Dataset)] = ["--data"], [nameof(RunSettings.LearningRate)] = ["--lr"] };
+    static readonly Dictionary<string, string[]> Aliases = new()
+    {
+        [nameof(RunSettings.Dataset)] = ["--data"],
+        [nameof(RunSettings.LearningRate)] = ["--lr"]
+    };
 
     readonly List<(PropertyInfo Property, Option Option, Func<ParseResult, object?> Value)> _bound = [];
 
@@ -24,11 +28,14 @@ public sealed class RunSettingsOptions
 
     public RunSettingsOptions()
     {
-        foreach (var property in typeof(RunSettings).GetProperties().Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.Profile)))
+        foreach (var property in typeof(RunSettings).GetProperties()
+            .Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.Profile)))
         {
-            var (name, description, aliases) = (OptionName(property.Name), Describe(property), Aliases.GetValueOrDefault(property.Name, []));
+            var (name, description, aliases) = (OptionName(property.Name), Describe(property),
+                Aliases.GetValueOrDefault(property.Name, []));
             var (option, value) = Nullable.GetUnderlyingType(property.PropertyType) is null
-                ? ((Option, Func<ParseResult, object?>))typeof(RunSettingsOptions).GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
+                ? ((Option, Func<ParseResult, object?>))typeof(RunSettingsOptions)
+                    .GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
                     .MakeGenericMethod(property.PropertyType).Invoke(null, [name, description, aliases])!
                 : NullableOption(property.PropertyType, name, description, aliases);
             _bound.Add((property, option, value));
@@ -63,9 +70,13 @@ public sealed class RunSettingsOptions
 
     /// <summary>MaxLength → --max-length.</summary>
     public static string OptionName(string propertyName) =>
-        "--" + string.Concat(propertyName.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        "--" + string.Concat(propertyName.Select((c, i) => char.IsUpper(c) && i > 0
+            ? "-" + char.ToLowerInvariant(c)
+            : char.ToLowerInvariant(c).ToString()));
 
-    /// <summary>The property's name and its default in each profile, e.g. "RunSettings.MaxLength [smoke 64, quick 128, full 512]".</summary>
+    /// <summary>
+    /// The property's name and its default in each profile, e.g. "RunSettings.MaxLength [smoke 64, quick 128, full 512]".
+    /// </summary>
     static string Describe(PropertyInfo property)
     {
         var defaults = RunSettings.Profiles.Select(p => (Profile: p, Value: Format(property.GetValue(RunSettings.For(p))))).ToList();

@@ -13,12 +13,19 @@ namespace BertNotebooks.Cli.Commands;
 public sealed class TrainCommand : ICliCommand
 {
     readonly RunSettingsOptions _settings = new();
-    readonly Option<bool> _fresh = new("--fresh") { Description = "Start over: discard this run's checkpoints instead of resuming from the latest" };
-    readonly Option<string?> _archive = new("--newsgroups-archive") { Description = "A local 20news-bydate.tar.gz instead of the cache or a download" };
+    readonly Option<bool> _fresh = new("--fresh")
+    {
+        Description = "Start over: discard this run's checkpoints instead of resuming from the latest"
+    };
+    readonly Option<string?> _archive = new("--newsgroups-archive")
+    {
+        Description = "A local 20news-bydate.tar.gz instead of the cache or a download"
+    };
 
     public Command Create()
     {
-        var command = new Command("train", "Fine-tune and evaluate: the notebooks' recipe without notebooks. Options not given take the profile's values; the run folder is data/runs/cli-PROFILE unless --run-name says otherwise.");
+        var command = new Command("train", "Fine-tune and evaluate: the notebooks' recipe without notebooks. " +
+            "Options not given take the profile's values; the run folder is data/runs/cli-PROFILE unless --run-name says otherwise.");
         foreach (var option in _settings.All) command.Add(option);
         command.Add(_fresh);
         command.Add(_archive);
@@ -38,25 +45,30 @@ public sealed class TrainCommand : ICliCommand
         };
 
         var splits = RecipeStages.PrepareData(run, loadOptions, log);
-        Console.Error.WriteLine($"data: {splits.Train.Count} training and {splits.Validation.Count} validation texts, {splits.NumLabels} classes -> {run.RunDir}");
+        Console.Error.WriteLine($"data: {splits.Train.Count} training and {splits.Validation.Count} validation texts, " +
+            $"{splits.NumLabels} classes -> {run.RunDir}");
         var trainer = RecipeStages.CreateTrainer(run, splits, log);
         var console = new TrainingConsole();
         trainer.Progress = console;
         trainer.OnLog += console.Log;
-        Console.Error.WriteLine($"training on {trainer.Device}: {trainer.MaxSteps} steps ({trainer.StepsPerEpoch} per epoch), warmup {trainer.WarmupSteps}");
+        Console.Error.WriteLine($"training on {trainer.Device}: {trainer.MaxSteps} steps ({trainer.StepsPerEpoch} per epoch), " +
+            $"warmup {trainer.WarmupSteps}");
 
         var result = RecipeStages.Train(run, trainer, resume: !parsed.GetValue(_fresh), cancel, log);
         if (result.Cancelled)
         {
-            Console.WriteLine($"Stopped at step {result.GlobalStep}; checkpoint {result.LastCheckpoint}. Run the same command again to continue.");
+            Console.WriteLine($"Stopped at step {result.GlobalStep}; checkpoint {result.LastCheckpoint}. " +
+                "Run the same command again to continue.");
             return CommandLineHost.Interrupted;
         }
 
         var evaluation = RecipeStages.Evaluate(run, splits);
         Console.WriteLine(evaluation.Report);
-        Console.WriteLine($"train_loss {result.TrainingLoss:F4}  accuracy {evaluation.Report.Accuracy:F4}  f1_macro {evaluation.Report.MacroF1:F4}  " +
+        Console.WriteLine($"train_loss {result.TrainingLoss:F4}  accuracy {evaluation.Report.Accuracy:F4}  " +
+            $"f1_macro {evaluation.Report.MacroF1:F4}  " +
                           $"steps {result.GlobalStep}  runtime {result.Metrics["train_runtime"]:F1}s");
-        Console.WriteLine($"best model: {run.BestModelDir} (from {result.BestModelCheckpoint ?? "the last step"}); metrics: {run.MetricsPath}");
+        Console.WriteLine($"best model: {run.BestModelDir} (from {result.BestModelCheckpoint ?? "the last step"}); " +
+            $"metrics: {run.MetricsPath}");
         return CommandLineHost.Success;
     }
 }

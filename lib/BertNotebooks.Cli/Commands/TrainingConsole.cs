@@ -20,10 +20,13 @@ sealed class TrainingConsole : IProgress<TrainerProgress>
         _sinceDraw.Restart();
         const int width = 30;
         int filled = (int)Math.Round(p.Fraction * width);
-        var eta = p.Step == 0 ? "?" : TimeSpan.FromSeconds(p.Elapsed.TotalSeconds / p.Step * (p.TotalSteps - p.Step)).ToString(@"hh\:mm\:ss");
+        var eta = p.Step == 0
+            ? "?"
+            : TimeSpan.FromSeconds(p.Elapsed.TotalSeconds / p.Step * (p.TotalSteps - p.Step)).ToString(@"hh\:mm\:ss");
         var loss = _lastLoss is { } l ? string.Create(CultureInfo.InvariantCulture, $" loss {l:F4}") : "";
         Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\r{p.Stage,-8} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} epoch {p.Epoch:F2}{loss} eta {eta}   "));
+            $"\r{p.Stage,-8} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} " +
+            $"epoch {p.Epoch:F2}{loss} eta {eta}   "));
         _barShown = true;
     }
 
@@ -32,6 +35,7 @@ sealed class TrainingConsole : IProgress<TrainerProgress>
         if (entry.TryGetValue("loss", out var loss)) _lastLoss = loss;
         if (_barShown) Console.Error.WriteLine();
         _barShown = false;
-        Console.Error.WriteLine(string.Join("  ", entry.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G6}"))));
+        Console.Error.WriteLine(string.Join("  ",
+            entry.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G6}"))));
     }
 }

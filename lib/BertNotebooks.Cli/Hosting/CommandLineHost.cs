@@ -14,9 +14,14 @@ public static class CommandLineHost
     public const int Success = 0, Failure = 1, UsageError = 2, Interrupted = 130;
 
     /// <summary>On every command: print the stack trace of a failure, not just its message.</summary>
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "On failure, print the stack trace too", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "On failure, print the stack trace too", Recursive = true
+    };
 
-    /// <summary>A root command whose <c>--version</c> and <c>--verbose</c> work after any subcommand, and that shows help when called bare.</summary>
+    /// <summary>
+    /// A root command whose <c>--version</c> and <c>--verbose</c> work after any subcommand, and that shows help when called bare.
+    /// </summary>
     public static RootCommand Root(string description, IEnumerable<Command> commands)
     {
         var root = new RootCommand(description);
@@ -49,7 +54,8 @@ public static class CommandLineHost
     /// </summary>
     public static Option<T> Check<T>(this Option<T> option, Func<T, string?> problem)
     {
-        var parse = option.CustomParser ?? throw new InvalidOperationException($"{option.Name} has no parser to check after; make it with Typed.");
+        var parse = option.CustomParser
+            ?? throw new InvalidOperationException($"{option.Name} has no parser to check after; make it with Typed.");
         option.CustomParser = result =>
         {
             var value = parse(result);
@@ -59,7 +65,10 @@ public static class CommandLineHost
         return option;
     }
 
-    /// <summary>"--profile 'quik' is not a profile; use smoke, quick, full (did you mean 'quick'?)." for a value not among <paramref name="allowed"/>.</summary>
+    /// <summary>
+    /// "--profile 'quik' is not a profile; use smoke, quick, full (did you mean 'quick'?)." for a value not among
+    /// <paramref name="allowed"/>.
+    /// </summary>
     public static string? OneOf(string option, string what, string? value, IReadOnlyList<string> allowed) =>
         value is null || allowed.Contains(value) ? null
             : $"{option} '{value}' is not {what}; use {string.Join(", ", allowed)}{DidYouMean(value, allowed)}.";
@@ -72,9 +81,11 @@ public static class CommandLineHost
         return option;
     }
 
-    /// <summary>Parses, then runs the chosen command; returns the process exit code. <paramref name="program"/> names the program in messages.</summary>
-    public static async Task<int> InvokeAsync(RootCommand root, string program, IReadOnlyList<string> args, TextWriter output, TextWriter error,
-        CancellationToken cancel = default)
+    /// <summary>
+    /// Parses, then runs the chosen command; returns the process exit code. <paramref name="program"/> names the program in messages.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string program, IReadOnlyList<string> args, TextWriter output,
+        TextWriter error, CancellationToken cancel = default)
     {
         var parsed = root.Parse(args);
         var verbose = parsed.GetValue(Verbose);
@@ -86,7 +97,10 @@ public static class CommandLineHost
         try
         {
             // Signals are the caller's (Interrupts): the trainer needs longer than a fixed timeout to save its checkpoint.
-            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            var configuration = new InvocationConfiguration
+            {
+                Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null
+            };
             return await parsed.InvokeAsync(configuration, cancel);
         }
         catch (Exception e)
@@ -95,12 +109,15 @@ public static class CommandLineHost
         }
     }
 
-    /// <summary>One line: the first problem, the closest valid spelling when the user mistyped a name, and where the options are listed.</summary>
+    /// <summary>
+    /// One line: the first problem, the closest valid spelling when the user mistyped a name, and where the options are listed.
+    /// </summary>
     public static string DescribeUsageError(ParseResult parsed, string program)
     {
         var commandResult = parsed.CommandResult;
         var usage = string.Join(" ", CommandChain(commandResult).Select(c => c is RootCommand ? program : c.Name));
-        var listed = $"'{usage} --help' lists {(commandResult.Command.Subcommands.Count > 0 && commandResult.Command is RootCommand ? "the commands" : "the options")}.";
+        var listed = $"'{usage} --help' lists " +
+            $"{(commandResult.Command.Subcommands.Count > 0 && commandResult.Command is RootCommand ? "the commands" : "the options")}.";
         if ((UnknownOption(parsed) ?? parsed.UnmatchedTokens.FirstOrDefault()) is { } token)
         {
             if (token.StartsWith('-'))
@@ -123,7 +140,8 @@ public static class CommandLineHost
     /// </summary>
     static string? UnknownOption(ParseResult parsed) =>
         parsed.UnmatchedTokens.Concat(parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens.Select(t => t.Value)))
-            .FirstOrDefault(t => t.Length > 1 && t.StartsWith('-') && !double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _));
+            .FirstOrDefault(t => t.Length > 1 && t.StartsWith('-')
+                && !double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     static string DidYouMean(string typed, IEnumerable<string> candidates) =>
         Spelling.Closest(typed, candidates) is { } closest ? $" (did you mean '{closest}'?)" : "";
@@ -151,8 +169,10 @@ public static class CommandLineHost
         var (code, hint) = e switch
         {
             ArgumentException or FormatException => (UsageError, null),
-            UnauthorizedAccessException => (Failure, "Choose a folder you can write to (for data: BERTNB_DATA_DIR), or change its permissions."),
-            IOException or InvalidDataException or InvalidOperationException or NotSupportedException or System.Text.Json.JsonException => (Failure, null),
+            UnauthorizedAccessException =>
+                (Failure, "Choose a folder you can write to (for data: BERTNB_DATA_DIR), or change its permissions."),
+            IOException or InvalidDataException or InvalidOperationException or NotSupportedException or System.Text.Json.JsonException =>
+                (Failure, null),
             _ => (Failure, $"This was not expected ({e.GetType().Name}); run again with --verbose and report the stack trace."),
         };
         error.WriteLine($"error: {e.Message}");

@@ -13,7 +13,8 @@ public sealed class Interrupts : IDisposable
 
     public Interrupts(TextWriter error, string whatHappensNow)
     {
-        _registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(signal => PosixSignalRegistration.Create(signal, context =>
+        _registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(signal =>
+            PosixSignalRegistration.Create(signal, context =>
         {
             if (_cancel.IsCancellationRequested) return; // the second one: the default, the process ends
             context.Cancel = true;

@@ -8,7 +8,9 @@ namespace BertNotebooks.Hosting;
 /// </summary>
 public static class TypedValue
 {
-    /// <summary>Parses <paramref name="text"/> as <paramref name="type"/> (invariant culture); false when it does not read as one.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/> as <paramref name="type"/> (invariant culture); false when it does not read as one.
+    /// </summary>
     public static bool TryParse(Type type, string text, out object? value)
     {
         var underlying = Nullable.GetUnderlyingType(type);
@@ -20,10 +22,14 @@ public static class TypedValue
         type = underlying ?? type;
         value = null;
         if (type == typeof(string)) value = text;
-        else if (type == typeof(int) && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)) value = i;
-        else if (type == typeof(long) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) value = l;
-        else if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) value = d;
-        else if (type == typeof(float) && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && float.IsFinite(f)) value = f;
+        else if (type == typeof(int)
+            && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)) value = i;
+        else if (type == typeof(long)
+            && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) value = l;
+        else if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            && double.IsFinite(d)) value = d;
+        else if (type == typeof(float) && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var f)
+            && float.IsFinite(f)) value = f;
         else if (type == typeof(bool) && bool.TryParse(text, out var b)) value = b;
         return value is not null;
     }

@@ -41,7 +41,8 @@ public static class CheckpointFiles
                 throw new InvalidDataException($"{indexPath} has no \"weight_map\" object.");
             weightMap = map.EnumerateObject().ToDictionary(
                 p => p.Name,
-                p => p.Value.GetString() ?? throw new InvalidDataException($"{indexPath}: weight_map entry '{p.Name}' is not a file name."));
+                p => p.Value.GetString()
+                    ?? throw new InvalidDataException($"{indexPath}: weight_map entry '{p.Name}' is not a file name."));
         }
         catch (JsonException e) { throw new InvalidDataException($"{indexPath} is not valid JSON: {e.Message}", e); }
 
@@ -54,7 +55,8 @@ public static class CheckpointFiles
                 if (Path.GetFileName(shard) != shard)
                     throw new InvalidDataException($"{indexPath} names shard '{shard}', which is not a file in the same folder.");
                 if (!File.Exists(shardPath))
-                    throw new FileNotFoundException($"{indexPath} names shard {shard}, which is missing from {folder}; copy or download it.", shardPath);
+                    throw new FileNotFoundException($"{indexPath} names shard {shard}, which is missing from {folder}; " +
+                        "copy or download it.", shardPath);
                 foreach (var (key, tensor) in SafeTensors.Load(shardPath))
                 {
                     if (weightMap.TryGetValue(key, out var owner) && owner == shard) tensors[key] = tensor;

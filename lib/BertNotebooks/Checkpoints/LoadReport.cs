@@ -12,7 +12,8 @@ public sealed record InitialisedKey(string Key, string Reason);
 /// What loading a checkpoint into a model did beyond copying tensors one to one, as transformers reports it:
 /// keys renamed, checkpoint tensors dropped because the model has no place for them, model tensors initialised.
 /// </summary>
-public sealed record LoadReport(string Source, IReadOnlyList<RenamedKey> Renamed, IReadOnlyList<string> Dropped, IReadOnlyList<InitialisedKey> Initialised)
+public sealed record LoadReport(string Source, IReadOnlyList<RenamedKey> Renamed, IReadOnlyList<string> Dropped,
+    IReadOnlyList<InitialisedKey> Initialised)
 {
     /// <summary>True when every model tensor came from the checkpoint, under its own name, and nothing was left over.</summary>
     public bool IsExact => Renamed.Count == 0 && Dropped.Count == 0 && Initialised.Count == 0;

@@ -22,7 +22,9 @@ public static class ModelCard
         var license = known?.License;
         var card = new StringBuilder();
         card.AppendLine("---");
-        card.AppendLine(license is null ? "license: other  # the base model's license applies: see its model card" : $"license: {license.ToLowerInvariant()}");
+        card.AppendLine(license is null
+            ? "license: other  # the base model's license applies: see its model card"
+            : $"license: {license.ToLowerInvariant()}");
         card.AppendLine($"base_model: {baseModel}");
         card.AppendLine("library_name: bertnotebooks");
         card.AppendLine("pipeline_tag: text-classification");
@@ -31,7 +33,8 @@ public static class ModelCard
         card.AppendLine();
         card.AppendLine($"# {Path.GetFileName(Path.GetFullPath(run.RunDir))}: {baseModel} fine-tuned for text classification");
         card.AppendLine();
-        card.AppendLine($"Fine-tuned with BertNotebooks (C#, TorchSharp) from `{baseModel}` on `{run.Dataset}`, {classNames.Count} classes: " +
+        card.AppendLine($"Fine-tuned with BertNotebooks (C#, TorchSharp) from `{baseModel}` on `{run.Dataset}`, " +
+                        $"{classNames.Count} classes: " +
                         string.Join(", ", classNames.Select(c => $"`{c}`")) + ".");
         card.AppendLine("The folder is a Hugging Face folder: `AutoModelForSequenceClassification` and `AutoTokenizer` load it.");
         card.AppendLine();
@@ -45,7 +48,8 @@ public static class ModelCard
         card.AppendLine("## Evaluation");
         card.AppendLine();
         card.AppendLine(state.BestMetric is { } best
-            ? string.Create(CultureInfo.InvariantCulture, $"Best validation {run.MetricForBestModel}: {best:F4} (step {state.BestGlobalStep}); these weights are that checkpoint's.")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Best validation {run.MetricForBestModel}: {best:F4} (step {state.BestGlobalStep}); these weights are that checkpoint's.")
             : "No evaluation ran during training; see metrics.json in the run folder after 05-evaluation.");
         card.AppendLine();
         card.AppendLine("## License");
@@ -58,5 +62,7 @@ public static class ModelCard
 
     static IEnumerable<(string, string)> Settings(RunSettings run) =>
         typeof(RunSettings).GetProperties().Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.RunName))
-            .Select(p => (p.Name, p.GetValue(run) is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : p.GetValue(run)?.ToString() ?? "none"));
+            .Select(p => (p.Name, p.GetValue(run) is IFormattable f
+                ? f.ToString(null, CultureInfo.InvariantCulture)
+                : p.GetValue(run)?.ToString() ?? "none"));
 }

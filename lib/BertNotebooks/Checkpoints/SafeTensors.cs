@@ -36,14 +36,16 @@ public static class SafeTensors
     /// Writes <paramref name="tensors"/> (sorted by name) atomically. The metadata always holds <c>format: pt</c>
     /// unless the caller sets another format, because older transformers refuse a file without it.
     /// </summary>
-    public static void Save(string path, IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyDictionary<string, torch.Tensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors writing needs a little-endian machine.");
         var meta = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };
         foreach (var (k, v) in metadata ?? PyTorchMetadata) meta[k] = v;
 
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-        if (names.Contains(MetadataKey)) throw new ArgumentException($"A tensor cannot be named '{MetadataKey}' in {path}.", nameof(tensors));
+        if (names.Contains(MetadataKey)) throw new ArgumentException($"A tensor cannot be named '{MetadataKey}' in {path}.",
+            nameof(tensors));
 
         using var scope = torch.NewDisposeScope();
         var data = names.Select(n => tensors[n].detach().cpu().contiguous()).ToList();
@@ -96,7 +98,8 @@ public static class SafeTensors
     static (string Name, int Size) DTypeOf(torch.ScalarType type, string key)
     {
         foreach (var d in DTypes) if (d.Type == type) return (d.Name, d.Size);
-        throw new NotSupportedException($"Tensor '{key}' has dtype {type}, which safetensors writing does not support here; convert it to float32 first.");
+        throw new NotSupportedException($"Tensor '{key}' has dtype {type}, which safetensors writing does not support here; " +
+            "convert it to float32 first.");
     }
 
     static (Dictionary<string, torch.Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path, bool readTensors)
@@ -181,15 +184,20 @@ public static class SafeTensors
         if (v.ValueKind != JsonValueKind.Object
             || !v.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String
             || !v.TryGetProperty("shape", out var shape) || shape.ValueKind != JsonValueKind.Array
-            || !v.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+            || !v.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array
+            || offsets.GetArrayLength() != 2)
             throw Corrupt(path, $"tensor '{p.Name}' needs \"dtype\", \"shape\" and two \"data_offsets\"");
         var name = dtype.GetString()!;
         var known = Array.FindIndex(DTypes, d => d.Name == name);
         if (known < 0)
             throw new NotSupportedException(
                 $"Tensor '{p.Name}' in {path} has dtype {name}; supported: {string.Join(", ", DTypes.Select(d => d.Name))}.");
-        var dims = shape.EnumerateArray().Select(d => d.TryGetInt64(out var n) && n >= 0 ? n : throw Corrupt(path, $"tensor '{p.Name}' has a bad shape {shape}")).ToArray();
-        var bounds = offsets.EnumerateArray().Select(d => d.TryGetInt64(out var n) && n >= 0 ? n : throw Corrupt(path, $"tensor '{p.Name}' has bad data_offsets {offsets}")).ToArray();
+        var dims = shape.EnumerateArray()
+            .Select(d => d.TryGetInt64(out var n) && n >= 0 ? n : throw Corrupt(path, $"tensor '{p.Name}' has a bad shape {shape}"))
+            .ToArray();
+        var bounds = offsets.EnumerateArray()
+            .Select(d => d.TryGetInt64(out var n) && n >= 0 ? n : throw Corrupt(path, $"tensor '{p.Name}' has bad data_offsets {offsets}"))
+            .ToArray();
         return new Entry(p.Name, DTypes[known].Type, DTypes[known].Size, dims, bounds[0], bounds[1]);
     }
 
@@ -200,9 +208,11 @@ public static class SafeTensors
         {
             var expected = e.Shape.Aggregate(1L, (a, d) => a * d) * e.Size;
             if (e.End < e.Start || e.End - e.Start != expected)
-                throw Corrupt(path, $"tensor '{e.Name}' of shape [{string.Join(", ", e.Shape)}] needs {expected} bytes, but its data_offsets are [{e.Start}, {e.End}]");
+                throw Corrupt(path, $"tensor '{e.Name}' of shape [{string.Join(", ", e.Shape)}] needs {expected} bytes, " +
+                    $"but its data_offsets are [{e.Start}, {e.End}]");
             if (e.End > dataLength)
-                throw Corrupt(path, $"tensor '{e.Name}' ends at byte {e.End} of the data, but the file holds only {dataLength} data bytes (truncated?)");
+                throw Corrupt(path,
+                    $"tensor '{e.Name}' ends at byte {e.End} of the data, but the file holds only {dataLength} data bytes (truncated?)");
             if (e.Start < covered)
                 throw Corrupt(path, $"tensor '{e.Name}' overlaps the tensor before it (data_offsets [{e.Start}, {e.End}])");
             covered = e.End;

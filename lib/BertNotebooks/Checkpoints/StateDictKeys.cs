@@ -15,7 +15,8 @@ public static class StateDictKeys
     /// The new name of every key (unchanged keys map to themselves), and the legacy renames among them. Adding or removing
     /// the <c>bert.</c> prefix is how a base model and a task model share weights, so, as in transformers, it is not reported.
     /// </summary>
-    public static (Dictionary<string, string> Names, List<RenamedKey> Renamed) Normalise(IEnumerable<string> checkpointKeys, bool modelHasBasePrefix)
+    public static (Dictionary<string, string> Names, List<RenamedKey> Renamed) Normalise(IEnumerable<string> checkpointKeys,
+        bool modelHasBasePrefix)
     {
         var keys = checkpointKeys.ToList();
         var checkpointHasPrefix = keys.Any(k => k.StartsWith(BasePrefix, StringComparison.Ordinal));
@@ -35,7 +36,8 @@ public static class StateDictKeys
         }
         var clash = names.GroupBy(p => p.Value).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
-            throw new InvalidDataException($"The checkpoint holds both {string.Join(" and ", clash.Select(p => p.Key))}, which name the same tensor {clash.Key}.");
+            throw new InvalidDataException($"The checkpoint holds both {string.Join(" and ", clash.Select(p => p.Key))}, " +
+                $"which name the same tensor {clash.Key}.");
         return (names, renamed);
     }
 

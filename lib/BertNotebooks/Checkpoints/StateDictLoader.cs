@@ -15,7 +15,8 @@ public static class StateDictLoader
     /// </summary>
     /// <param name="model">a freshly built model, already initialised the HF way</param>
     /// <param name="source">what to call the checkpoint in errors and the report (its folder or file)</param>
-    public static LoadReport Load(nn.Module model, IReadOnlyDictionary<string, Tensor> checkpoint, string source, bool strict, Func<string, bool> mayReinitialise)
+    public static LoadReport Load(nn.Module model, IReadOnlyDictionary<string, Tensor> checkpoint, string source, bool strict,
+        Func<string, bool> mayReinitialise)
     {
         var target = model.state_dict();
         var hasBase = target.Keys.Any(k => k.StartsWith(StateDictKeys.BasePrefix, StringComparison.Ordinal));

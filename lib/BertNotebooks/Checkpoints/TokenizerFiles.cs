@@ -14,16 +14,20 @@ public static class TokenizerFiles
     static readonly (string Name, string Token)[] SpecialTokens =
         [("cls_token", "[CLS]"), ("mask_token", "[MASK]"), ("pad_token", "[PAD]"), ("sep_token", "[SEP]"), ("unk_token", "[UNK]")];
 
-    /// <summary>Writes vocab.txt (LF line endings), tokenizer_config.json and special_tokens_map.json into <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Writes vocab.txt (LF line endings), tokenizer_config.json and special_tokens_map.json into <paramref name="folder"/>.
+    /// </summary>
     public static void Write(string folder, string vocabPath, bool doLowerCase, int modelMaxLength = 512)
     {
-        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"Vocabulary {vocabPath} does not exist; the tokenizer files need the model's vocab.txt.", vocabPath);
+        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"Vocabulary {vocabPath} does not exist; " +
+            "the tokenizer files need the model's vocab.txt.", vocabPath);
         var tokens = File.ReadAllLines(vocabPath).ToList();
         // A trailing empty line is the file's final newline, not a token.
         if (tokens.Count > 0 && tokens[^1].Length == 0) tokens.RemoveAt(tokens.Count - 1);
         var known = tokens.ToHashSet(StringComparer.Ordinal);
         var absent = SpecialTokens.Select(s => s.Token).Where(t => !known.Contains(t)).ToList();
-        if (absent.Count > 0) throw new InvalidDataException($"{vocabPath} lacks the special tokens {string.Join(", ", absent)}; it is not a BERT WordPiece vocabulary.");
+        if (absent.Count > 0) throw new InvalidDataException($"{vocabPath} lacks the special tokens {string.Join(", ", absent)}; " +
+            "it is not a BERT WordPiece vocabulary.");
 
         AtomicFile.WriteAllText(Path.Combine(folder, Vocab), string.Join("\n", tokens) + "\n");
         var config = new JsonObject

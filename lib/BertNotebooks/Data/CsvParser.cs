@@ -31,7 +31,8 @@ public static class CsvParser
                     {
                         if (i >= text.Length)
                             throw new DatasetFormatException(path, quoteLine,
-                                "a quoted field is never closed: every opening \" needs a closing \", and a \" inside a quoted field is written \"\".");
+                                "a quoted field is never closed: " +
+                                "every opening \" needs a closing \", and a \" inside a quoted field is written \"\".");
                         var c = text[i++];
                         if (c == '"')
                         {
@@ -41,13 +42,16 @@ public static class CsvParser
                         if (c == '\n') line++;
                         field.Append(c);
                     }
-                    if (i < text.Length && text[i] != delimiter && text[i] != '\n' && !(text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n'))
+                    if (i < text.Length && text[i] != delimiter && text[i] != '\n'
+                        && !(text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n'))
                         throw new DatasetFormatException(path, line,
-                            $"text follows a closing quote ('{Preview(text, i)}'): quote the whole field, and write a \" inside it as \"\".");
+                            $"text follows a closing quote ('{Preview(text, i)}'): " +
+                            "quote the whole field, and write a \" inside it as \"\".");
                 }
                 else
                 {
-                    while (i < text.Length && text[i] != delimiter && text[i] != '\n' && !(text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n'))
+                    while (i < text.Length && text[i] != delimiter && text[i] != '\n'
+                        && !(text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n'))
                         field.Append(text[i++]);
                 }
                 fields.Add(field.ToString());

@@ -43,10 +43,12 @@ public sealed record DatasetSpec
     internal static string HowToSetColumn(string option)
     {
         var key = option.Replace("Column", "", StringComparison.Ordinal).ToLowerInvariant(); // TextColumn → text
-        return $"Set {option} to one of them: add ?{key}=NAME to the dataset (bertnb train --dataset 'FILE?{key}=NAME', bertnb-run -p dataset='FILE?{key}=NAME').";
+        return $"Set {option} to one of them: " +
+            $"add ?{key}=NAME to the dataset (bertnb train --dataset 'FILE?{key}=NAME', bertnb-run -p dataset='FILE?{key}=NAME').";
     }
 
-    public static DatasetSpec Newsgroups20(IReadOnlyList<string>? categories = null) => new() { Format = DatasetFormat.Newsgroups, Categories = categories };
+    public static DatasetSpec Newsgroups20(IReadOnlyList<string>? categories = null) =>
+        new() { Format = DatasetFormat.Newsgroups, Categories = categories };
 
     public static DatasetSpec Csv(string path, string textColumn = "text", string labelColumn = "label", string? pairColumn = null,
         string? validationPath = null, string? testPath = null) =>
@@ -64,11 +66,17 @@ public sealed record DatasetSpec
     public static DatasetSpec Folder(string path, string? validationPath = null, string? testPath = null) =>
         new() { Format = DatasetFormat.Folder, Path = path, ValidationPath = validationPath, TestPath = testPath };
 
-    static DatasetSpec Table(DatasetFormat format, string path, string text, string label, string? pair, string? validation, string? test) =>
-        new() { Format = format, Path = path, TextColumn = text, LabelColumn = label, PairColumn = pair, ValidationPath = validation, TestPath = test };
+    static DatasetSpec Table(DatasetFormat format, string path, string text, string label, string? pair, string? validation,
+        string? test) =>
+        new()
+        {
+            Format = format, Path = path, TextColumn = text, LabelColumn = label, PairColumn = pair,
+            ValidationPath = validation, TestPath = test
+        };
 
     /// <summary>
-    /// <c>20newsgroups[?categories=a,b]</c>, or <c>PATH[?format=csv|tsv|jsonl|folder&amp;text=..&amp;label=..&amp;pair=..&amp;validation=PATH&amp;test=PATH]</c>.
+    /// <c>20newsgroups[?categories=a,b]</c>, or
+    /// <c>PATH[?format=csv|tsv|jsonl|folder&amp;text=..&amp;label=..&amp;pair=..&amp;validation=PATH&amp;test=PATH]</c>.
     /// Without <c>format</c>, the extension decides (.csv, .tsv, .jsonl) or, for a folder, folder-per-class.
     /// </summary>
     public static DatasetSpec Parse(string spec)
@@ -88,7 +96,12 @@ public sealed record DatasetSpec
         {
             Allow(spec, options, "categories", "subset");
             var subset = options.TryGetValue("subset", out var s) ? SubsetNamed(s, spec) : NewsgroupsSubset.All;
-            return Newsgroups20(options.TryGetValue("categories", out var c) ? c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null) with { Subset = subset };
+            return Newsgroups20(options.TryGetValue("categories", out var c)
+                ? c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : null) with
+            {
+                Subset = subset
+            };
         }
         if (target.Length == 0) throw new FormatException($"Dataset spec '{spec}' names no file: write {NewsgroupsName} or a path.");
         Allow(spec, options, "format", "text", "label", "pair", "validation", "test");
@@ -149,7 +162,9 @@ public sealed record DatasetSpec
             DatasetFormat.Csv => new DelimitedFileReader(',', TextColumn, LabelColumn, PairColumn),
             DatasetFormat.Tsv => new DelimitedFileReader('\t', TextColumn, LabelColumn, PairColumn),
             DatasetFormat.JsonLines => new JsonLinesFileReader(TextColumn, LabelColumn, PairColumn),
-            _ => PairColumn is null ? new FolderPerClassReader() : throw new ArgumentException("Folder datasets hold single texts; PairColumn must be null."),
+            _ => PairColumn is null
+                ? new FolderPerClassReader()
+                : throw new ArgumentException("Folder datasets hold single texts; PairColumn must be null."),
         };
         var problems = new RowProblems(options.SkipBadRows);
         // Relative paths start where the user stands (BertPaths.WorkingDir), also when a runner runs the notebook elsewhere.
@@ -164,7 +179,8 @@ public sealed record DatasetSpec
     {
         var unknown = options.Keys.Where(k => !keys.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray();
         if (unknown.Length > 0)
-            throw new FormatException($"Dataset spec '{spec}': unknown option {string.Join(", ", unknown)}; the options here are {string.Join(", ", keys)}.");
+            throw new FormatException($"Dataset spec '{spec}': unknown option {string.Join(", ", unknown)}; " +
+                $"the options here are {string.Join(", ", keys)}.");
     }
 
     static DatasetFormat FormatOf(string path, string spec)

@@ -16,7 +16,8 @@ public sealed record DatasetSplits
     {
         foreach (var (name, set) in new[] { ("validation", validation), ("test", test) })
             if (set is not null && !set.ClassNames.SequenceEqual(train.ClassNames, StringComparer.Ordinal))
-                throw new ArgumentException($"The {name} set's class names differ from the training set's; every split must share one list.");
+                throw new ArgumentException($"The {name} set's class names differ from the training set's; " +
+                    "every split must share one list.");
         Train = train;
         Validation = validation;
         Test = test;
@@ -85,7 +86,8 @@ public sealed record DatasetSplits
         static List<Row> Rows(TextDataset data) => [.. data.Examples.Select(e => new Row(e.Text, e.TextPair, e.Label))];
 
         TextDataset Set(List<Row> rows) =>
-            new([.. rows.Select(r => new TextExample(r.Text ?? throw new ArgumentException("a row has no text"), r.TextPair, r.Label))], ClassNames!);
+            new([.. rows.Select(r => new TextExample(r.Text ?? throw new ArgumentException("a row has no text"), r.TextPair, r.Label))],
+                ClassNames!);
     }
 
     sealed record Row(

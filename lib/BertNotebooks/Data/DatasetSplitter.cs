@@ -7,13 +7,15 @@ public static class DatasetSplitter
     /// Shuffles <paramref name="data"/> with <see cref="SplitOptions.Seed"/> and cuts off a validation set.
     /// <paramref name="whereIs"/> names an example's origin (file and line) for error messages.
     /// </summary>
-    public static (TextDataset Train, TextDataset Validation) Split(TextDataset data, SplitOptions options, Func<int, string>? whereIs = null)
+    public static (TextDataset Train, TextDataset Validation) Split(TextDataset data, SplitOptions options,
+        Func<int, string>? whereIs = null)
     {
         if (options.ValidationFraction is <= 0 or >= 1 || double.IsNaN(options.ValidationFraction))
             throw new ArgumentOutOfRangeException(nameof(options), options.ValidationFraction,
                 "ValidationFraction must lie strictly between 0 and 1, for example 0.2.");
         if (data.Count < 2)
-            throw new ArgumentException($"Splitting needs at least 2 examples; the dataset has {data.Count}. Add examples or provide a validation file.");
+            throw new ArgumentException($"Splitting needs at least 2 examples; the dataset has {data.Count}. " +
+                "Add examples or provide a validation file.");
 
         var random = new SplitMix64(unchecked((ulong)options.Seed));
         var (train, validation) = options.Stratify
@@ -33,7 +35,8 @@ public static class DatasetSplitter
         return (order[validationCount..], order[..validationCount]);
     }
 
-    static (List<int> Train, List<int> Validation) Stratified(TextDataset data, double fraction, SplitMix64 random, Func<int, string>? whereIs)
+    static (List<int> Train, List<int> Validation) Stratified(TextDataset data, double fraction, SplitMix64 random,
+        Func<int, string>? whereIs)
     {
         var byClass = Enumerable.Range(0, data.NumLabels).Select(_ => new List<int>()).ToArray();
         for (var i = 0; i < data.Count; i++) byClass[data.Examples[i].Label].Add(i);
@@ -46,8 +49,9 @@ public static class DatasetSplitter
             if (members.Count == 0) continue;
             if (members.Count == 1)
                 throw new InvalidDataException(
-                    $"Label '{data.ClassNames[label]}' has a single example{(whereIs is null ? "" : $" ({whereIs(members[0])})")}: a stratified split " +
-                    "needs at least 2 per label. Add examples of it, remove it, or split without stratifying (Stratify = false).");
+                    $"Label '{data.ClassNames[label]}' has a single example{(whereIs is null ? "" : $" ({whereIs(members[0])})")}: " +
+                    "a stratified split needs at least 2 per label. " +
+                    "Add examples of it, remove it, or split without stratifying (Stratify = false).");
             random.Shuffle(members);
             // At least one of each class on both sides, so that validation sees every class that training does.
             var take = Math.Clamp((int)Math.Round(members.Count * fraction, MidpointRounding.AwayFromZero), 1, members.Count - 1);

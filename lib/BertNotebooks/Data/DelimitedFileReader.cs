@@ -6,7 +6,8 @@ public sealed class DelimitedFileReader(char delimiter, string textColumn, strin
     public List<LabelledRow> Read(string path, RowProblems problems)
     {
         using var records = CsvParser.Parse(TextFileDecoder.ReadUtf8(path), delimiter, path).GetEnumerator();
-        if (!records.MoveNext()) throw new DatasetFormatException(path, null, "the file has no header line: its first line must name the columns.");
+        if (!records.MoveNext()) throw new DatasetFormatException(path, null,
+            "the file has no header line: its first line must name the columns.");
         var (headerLine, header) = records.Current;
         var text = Column(header, textColumn, nameof(DatasetSpec.TextColumn), path, headerLine);
         var label = Column(header, labelColumn, nameof(DatasetSpec.LabelColumn), path, headerLine);
@@ -31,6 +32,7 @@ public sealed class DelimitedFileReader(char delimiter, string textColumn, strin
     {
         var index = Array.IndexOf(header, name);
         return index >= 0 ? index : throw new DatasetFormatException(path, line,
-            $"no column named '{name}'; the columns are: {string.Join(", ", header.Select(h => $"'{h}'"))}. {DatasetSpec.HowToSetColumn(option)}");
+            $"no column named '{name}'; " +
+            $"the columns are: {string.Join(", ", header.Select(h => $"'{h}'"))}. {DatasetSpec.HowToSetColumn(option)}");
     }
 }

@@ -17,7 +17,8 @@ public sealed class FolderPerClassReader : ILabelledRowReader
             // A class without texts would silently drop out of the model's classes.
             if (files.Count == 0)
                 throw new DatasetFormatException(folder, null,
-                    $"the class folder '{Path.GetFileName(folder)}' holds no .txt files: add its texts, or remove the folder to train without that class.");
+                    $"the class folder '{Path.GetFileName(folder)}' holds no .txt files: " +
+                    "add its texts, or remove the folder to train without that class.");
             foreach (var file in files)
             {
                 var text = TextFileDecoder.Decode(File.ReadAllBytes(file), file);

@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace BertNotebooks.Data;
 
-/// <summary>JSON Lines: one object a line, the text, label and optional second-text fields chosen by name. Labels may be strings or integers.</summary>
+/// <summary>
+/// JSON Lines: one object a line, the text, label and optional second-text fields chosen by name. Labels may be strings or integers.
+/// </summary>
 public sealed class JsonLinesFileReader(string textField, string labelField, string? pairField) : ILabelledRowReader
 {
     public List<LabelledRow> Read(string path, RowProblems problems)
@@ -34,12 +36,17 @@ public sealed class JsonLinesFileReader(string textField, string labelField, str
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                problems.Report(path, line, $"a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object: write one {{\"{textField}\": ..., \"{labelField}\": ...}} per line");
+                problems.Report(path, line, $"a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object: " +
+                    $"write one {{\"{textField}\": ..., \"{labelField}\": ...}} per line");
                 return null;
             }
             var text = Field(root, textField, nameof(DatasetSpec.TextColumn), path, line, problems, allowNumber: false);
-            var label = text is null ? null : Field(root, labelField, nameof(DatasetSpec.LabelColumn), path, line, problems, allowNumber: true);
-            var pair = label is null || pairField is null ? null : Field(root, pairField, nameof(DatasetSpec.PairColumn), path, line, problems, allowNumber: false);
+            var label = text is null
+                ? null
+                : Field(root, labelField, nameof(DatasetSpec.LabelColumn), path, line, problems, allowNumber: true);
+            var pair = label is null || pairField is null
+                ? null
+                : Field(root, pairField, nameof(DatasetSpec.PairColumn), path, line, problems, allowNumber: false);
             if (text is null || label is null || (pairField is not null && pair is null)) return null;
             return new LabelledRow(path, line, text, pair, label);
         }
@@ -49,14 +56,16 @@ public sealed class JsonLinesFileReader(string textField, string labelField, str
     {
         if (!root.TryGetProperty(name, out var value))
         {
-            problems.Report(path, line, $"no field '{name}'; the fields are: {string.Join(", ", root.EnumerateObject().Select(p => $"'{p.Name}'"))}. " +
+            problems.Report(path, line,
+                $"no field '{name}'; the fields are: {string.Join(", ", root.EnumerateObject().Select(p => $"'{p.Name}'"))}. " +
                 DatasetSpec.HowToSetColumn(option).TrimEnd('.'));
             return null;
         }
         if (value.ValueKind == JsonValueKind.String) return value.GetString();
         if (allowNumber && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var integer))
             return integer.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        problems.Report(path, line, $"field '{name}' is a JSON {value.ValueKind.ToString().ToLowerInvariant()}; it must be a string{(allowNumber ? " or an integer" : "")}");
+        problems.Report(path, line, $"field '{name}' is a JSON {value.ValueKind.ToString().ToLowerInvariant()}; " +
+            $"it must be a string{(allowNumber ? " or an integer" : "")}");
         return null;
     }
 }

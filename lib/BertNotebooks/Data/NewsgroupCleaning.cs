@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace BertNotebooks.Data;
 
-/// <summary>Which parts of a message <see cref="NewsgroupCleaning.Clean"/> removes: scikit-learn's <c>remove=("headers","footers","quotes")</c>.</summary>
+/// <summary>
+/// Which parts of a message <see cref="NewsgroupCleaning.Clean"/> removes: scikit-learn's <c>remove=("headers","footers","quotes")</c>.
+/// </summary>
 public sealed record NewsgroupCleaningOptions(bool RemoveHeaders = true, bool RemoveFooters = true, bool RemoveQuotes = true)
 {
     /// <summary>All three steps, as the tutorial does, so the model cannot learn the newsgroup from headers and signatures.</summary>

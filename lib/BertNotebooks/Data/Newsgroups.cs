@@ -22,8 +22,8 @@ public static class Newsgroups
             return File.Exists(local) || Directory.Exists(local)
                 ? local
                 : throw new FileNotFoundException(
-                    $"The 20 Newsgroups source {local} (LocalSource option or BERTNB_20NG) does not exist: point it at 20news-bydate.tar.gz " +
-                    "or its extracted folder, or unset it to use the cache and download.", local);
+                    $"The 20 Newsgroups source {local} (LocalSource option or BERTNB_20NG) does not exist: " +
+                    "point it at 20news-bydate.tar.gz or its extracted folder, or unset it to use the cache and download.", local);
         var cached = Path.Combine(options.CacheDirectory, ArchiveName);
         if (File.Exists(cached)) return cached;
         if (!options.AllowDownload)
@@ -48,7 +48,9 @@ public static class Newsgroups
         return ToDataset(source, messages, splits, options);
     }
 
-    /// <summary>Train and validation split from <see cref="NewsgroupsOptions.Subset"/>; the bydate test half as the test set unless it was pooled.</summary>
+    /// <summary>
+    /// Train and validation split from <see cref="NewsgroupsOptions.Subset"/>; the bydate test half as the test set unless it was pooled.
+    /// </summary>
     public static DatasetSplits LoadSplits(SplitOptions split, NewsgroupsOptions? options = null)
     {
         options ??= new NewsgroupsOptions();
@@ -57,7 +59,8 @@ public static class Newsgroups
         var source = ResolveSource(options);
         var messages = NewsgroupsReader.Read(source, new HashSet<NewsgroupsSplit> { NewsgroupsSplit.Train, NewsgroupsSplit.Test });
         bool pooled = options.Subset == NewsgroupsSubset.All;
-        var toSplit = ToDataset(source, messages, pooled ? [NewsgroupsSplit.Train, NewsgroupsSplit.Test] : [NewsgroupsSplit.Train], options);
+        var toSplit = ToDataset(source, messages, pooled ? [NewsgroupsSplit.Train, NewsgroupsSplit.Test] : [NewsgroupsSplit.Train],
+            options);
         var test = pooled ? null : ToDataset(source, messages, [NewsgroupsSplit.Test], options);
         var (train, validation) = DatasetSplitter.Split(toSplit, split);
         return new DatasetSplits(train, validation, test);
@@ -72,7 +75,8 @@ public static class Newsgroups
         var allGroups = groupsBySplit[0].Groups;
         if (groupsBySplit.Any(g => !g.Groups.SequenceEqual(allGroups, StringComparer.Ordinal)))
             throw new DatasetFormatException(source, null,
-                $"{NewsgroupsLayout.TrainFolder}/ and {NewsgroupsLayout.TestFolder}/ hold different newsgroups; use a complete 20news-bydate archive.");
+                $"{NewsgroupsLayout.TrainFolder}/ and {NewsgroupsLayout.TestFolder}/ hold different newsgroups; " +
+                "use a complete 20news-bydate archive.");
 
         var classNames = SelectCategories(allGroups, options.Categories);
         var labelOf = classNames.Select((name, label) => (name, label)).ToDictionary(p => p.name, p => p.label, StringComparer.Ordinal);

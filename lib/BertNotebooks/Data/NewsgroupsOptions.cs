@@ -13,12 +13,16 @@ public sealed record NewsgroupsOptions
     public string CacheDirectory { get; init; } = BertPaths.DataDir;
 
     /// <summary>The official archive's address: <c>BERTNB_20NG_URL</c>, else scikit-learn's mirror.</summary>
-    public Uri DownloadUrl { get; init; } = new(Environment.GetEnvironmentVariable("BERTNB_20NG_URL") is { Length: > 0 } url ? url : Newsgroups.OfficialUrl);
+    public Uri DownloadUrl { get; init; } = new(Environment.GetEnvironmentVariable("BERTNB_20NG_URL") is { Length: > 0 } url
+        ? url
+        : Newsgroups.OfficialUrl);
 
     /// <summary>Whether a missing archive may be downloaded (false: fail and say where to put it).</summary>
     public bool AllowDownload { get; init; } = true;
 
-    /// <summary>Only these newsgroups (scikit-learn's <c>categories</c>); labels are then renumbered in sorted order. Null: all 20.</summary>
+    /// <summary>
+    /// Only these newsgroups (scikit-learn's <c>categories</c>); labels are then renumbered in sorted order. Null: all 20.
+    /// </summary>
     public IReadOnlyList<string>? Categories { get; init; }
 
     public NewsgroupCleaningOptions Cleaning { get; init; } = NewsgroupCleaningOptions.All;

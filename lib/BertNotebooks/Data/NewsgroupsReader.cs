@@ -15,7 +15,8 @@ public static class NewsgroupsReader
     {
         if (Directory.Exists(source)) return ReadFolder(source, splits);
         if (File.Exists(source)) return ReadArchive(source, splits);
-        throw new FileNotFoundException($"The 20 Newsgroups source {source} does not exist: give the path of 20news-bydate.tar.gz or of its extracted folder.", source);
+        throw new FileNotFoundException($"The 20 Newsgroups source {source} does not exist: " +
+            "give the path of 20news-bydate.tar.gz or of its extracted folder.", source);
     }
 
     static List<NewsgroupsMessage> ReadArchive(string path, IReadOnlySet<NewsgroupsSplit> splits)
@@ -76,7 +77,8 @@ public static class NewsgroupsReader
                     var fileName = Path.GetFileName(message);
                     if (!File.Exists(message)) throw NewsgroupsLayout.Unexpected($"{name}/{groupName}/{fileName}", root);
                     if (splits.Contains(split))
-                        messages.Add(new NewsgroupsMessage(split, groupName, fileName, Encoding.Latin1.GetString(File.ReadAllBytes(message))));
+                        messages.Add(new NewsgroupsMessage(split, groupName, fileName,
+                            Encoding.Latin1.GetString(File.ReadAllBytes(message))));
                 }
             }
         }
@@ -87,7 +89,8 @@ public static class NewsgroupsReader
     static bool IsTar(FileStream file)
     {
         Span<byte> header = stackalloc byte[512];
-        var isTar = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header[257..262].SequenceEqual("ustar"u8);
+        var isTar = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
+            && header[257..262].SequenceEqual("ustar"u8);
         file.Position = 0;
         return isTar;
     }

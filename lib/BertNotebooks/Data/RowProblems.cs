@@ -12,7 +12,8 @@ public sealed class RowProblems(bool skipBadRows)
 
     public void Report(string file, int line, string problem)
     {
-        if (!skipBadRows) throw new DatasetFormatException(file, line, $"{problem} (or leave such rows out with SkipBadRows: bertnb train --skip-bad-rows, or RunSettings.SkipBadRows = true in a notebook).");
+        if (!skipBadRows) throw new DatasetFormatException(file, line, $"{problem} (or leave such rows out with SkipBadRows: " +
+            "bertnb train --skip-bad-rows, or RunSettings.SkipBadRows = true in a notebook).");
         skipped.Add(new SkippedRow(file, line, problem));
     }
 }

@@ -8,7 +8,8 @@ public sealed record TextDataset
         if (classNames.Count == 0) throw new ArgumentException("A dataset needs at least one class name.", nameof(classNames));
         for (var i = 0; i < examples.Count; i++)
             if ((uint)examples[i].Label >= (uint)classNames.Count)
-                throw new ArgumentException($"Example {i} has label {examples[i].Label}, outside the {classNames.Count} class names.", nameof(examples));
+                throw new ArgumentException($"Example {i} has label {examples[i].Label}, outside the {classNames.Count} class names.",
+                    nameof(examples));
         Examples = examples;
         ClassNames = classNames;
     }

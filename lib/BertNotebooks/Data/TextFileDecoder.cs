@@ -12,15 +12,19 @@ public static class TextFileDecoder
 {
     public static string ReadUtf8(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: check the path (relative paths start at {BertPaths.WorkingDir}).", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: check the path " +
+            $"(relative paths start at {BertPaths.WorkingDir}).", path);
         var bytes = File.ReadAllBytes(path);
         var text = Decode(bytes, path);
         if (text.Length == 0 || text.AsSpan().Trim().IsEmpty)
-            throw new DatasetFormatException(path, null, "the file is empty: write the data into it (with a header line for CSV/TSV), or fix the path.");
+            throw new DatasetFormatException(path, null,
+                "the file is empty: write the data into it (with a header line for CSV/TSV), or fix the path.");
         return text;
     }
 
-    /// <summary>Decodes <paramref name="bytes"/> (a UTF-8 byte order mark is dropped) or names the line of the first invalid byte.</summary>
+    /// <summary>
+    /// Decodes <paramref name="bytes"/> (a UTF-8 byte order mark is dropped) or names the line of the first invalid byte.
+    /// </summary>
     public static string Decode(ReadOnlySpan<byte> bytes, string path)
     {
         if (IsUtf16(bytes))
@@ -37,7 +41,9 @@ public static class TextFileDecoder
             "Re-save the file as UTF-8 (in Excel: CSV UTF-8; in an editor: Save with encoding UTF-8).");
     }
 
-    /// <summary>A UTF-16 byte order mark, or text whose every other byte is zero (UTF-16 without a mark): UTF-8 text has no zero bytes.</summary>
+    /// <summary>
+    /// A UTF-16 byte order mark, or text whose every other byte is zero (UTF-16 without a mark): UTF-8 text has no zero bytes.
+    /// </summary>
     static bool IsUtf16(ReadOnlySpan<byte> bytes)
     {
         if (bytes.StartsWith(Encoding.Unicode.Preamble) || bytes.StartsWith(Encoding.BigEndianUnicode.Preamble)) return true;

@@ -104,7 +104,9 @@ public static partial class ConsoleDisplay
         _ => Wrapped(Text(value)),
     };
 
-    /// <summary>An object without its own text (a class such as BertConfig): its public properties, as the kernel's table shows them.</summary>
+    /// <summary>
+    /// An object without its own text (a class such as BertConfig): its public properties, as the kernel's table shows them.
+    /// </summary>
     static string Properties(object value) =>
         value.GetType().Name + "\n" + string.Join('\n', value.GetType().GetProperties()
             .Where(p => p.GetIndexParameters().Length == 0)
@@ -129,7 +131,8 @@ public static partial class ConsoleDisplay
     static string Items(IReadOnlyList<object?> items) =>
         items.All(i => i is null or string or IFormattable) && items.Sum(i => Text(i).Length) < 200
             ? $"[{string.Join(", ", items.Select(Text))}]"
-            : string.Join('\n', items.Take(MaxRows).Select(Text)) + (items.Count > MaxRows ? $"\n… {items.Count - MaxRows} more ({items.Count} in all)" : "");
+            : string.Join('\n', items.Take(MaxRows).Select(Text))
+                + (items.Count > MaxRows ? $"\n… {items.Count - MaxRows} more ({items.Count} in all)" : "");
 
     static string Text(object? value) => value switch
     {

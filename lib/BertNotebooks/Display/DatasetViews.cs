@@ -20,12 +20,14 @@ public static class DatasetViews
             new StringDataFrameColumn("text", examples.Select(e => Preview(e.Text, previewChars))),
         };
         if (examples.Any(e => e.TextPair is not null))
-            columns.Add(new StringDataFrameColumn("text_pair", examples.Select(e => e.TextPair is null ? null : Preview(e.TextPair, previewChars))));
+            columns.Add(new StringDataFrameColumn("text_pair",
+                examples.Select(e => e.TextPair is null ? null : Preview(e.TextPair, previewChars))));
         columns.Add(new Int32DataFrameColumn("label", examples.Select(e => e.Label)));
         columns.Add(new StringDataFrameColumn("label_name", examples.Select(e => data.ClassNames[e.Label])));
         columns.Add(new Int32DataFrameColumn("chars", examples.Select(e => e.Text.Length + (e.TextPair?.Length ?? 0))));
         if (countTokens is not null)
-            columns.Add(new Int32DataFrameColumn("tokens", examples.Select(e => countTokens(e.Text) + (e.TextPair is null ? 0 : countTokens(e.TextPair)))));
+            columns.Add(new Int32DataFrameColumn("tokens",
+                examples.Select(e => countTokens(e.Text) + (e.TextPair is null ? 0 : countTokens(e.TextPair)))));
         return new DataFrame(columns);
     }
 

@@ -30,17 +30,20 @@ public static class EvaluationViews
     {
         var columns = new List<DataFrameColumn> { new StringDataFrameColumn("true", matrix.Names) };
         for (int j = 0; j < matrix.Labels.Count; j++)
-            columns.Add(new Int32DataFrameColumn(matrix.Names[j], Enumerable.Range(0, matrix.Labels.Count).Select(i => matrix.Counts[i, j])));
+            columns.Add(new Int32DataFrameColumn(matrix.Names[j],
+                Enumerable.Range(0, matrix.Labels.Count).Select(i => matrix.Counts[i, j])));
         return new DataFrame(columns);
     }
 
     /// <summary>One row per mistake: index, true and predicted class names, confidence and (when given) the start of the text.</summary>
-    public static DataFrame ToDataFrame(this IReadOnlyList<Mistake> mistakes, IReadOnlyList<string> classNames, int previewChars = 120) => new(
+    public static DataFrame ToDataFrame(this IReadOnlyList<Mistake> mistakes, IReadOnlyList<string> classNames,
+        int previewChars = 120) => new(
         new Int32DataFrameColumn("index", mistakes.Select(m => m.Index)),
         new StringDataFrameColumn("true", mistakes.Select(m => classNames[m.TrueLabel])),
         new StringDataFrameColumn("predicted", mistakes.Select(m => classNames[m.PredictedLabel])),
         new DoubleDataFrameColumn("confidence", mistakes.Select(m => m.Confidence)),
-        new StringDataFrameColumn("text", mistakes.Select(m => m.Text is null ? "" : m.Text.Length <= previewChars ? m.Text : m.Text[..previewChars] + "…")));
+        new StringDataFrameColumn("text",
+            mistakes.Select(m => m.Text is null ? "" : m.Text.Length <= previewChars ? m.Text : m.Text[..previewChars] + "…")));
 
     /// <summary>The wrong predictions the model was surest of, with a preview of their texts.</summary>
     public static DataFrame MostConfidentMistakes(this EvaluationResult result, int count = 10) =>

@@ -12,7 +12,8 @@ namespace BertNotebooks.Display;
 public static class Figures
 {
     /// <summary>How many examples each class has: one horizontal bar per class, so that long newsgroup names stay readable.</summary>
-    public static GenericChart LabelDistribution(IReadOnlyList<string> classNames, IReadOnlyList<int> counts, string title = "Examples per class")
+    public static GenericChart LabelDistribution(IReadOnlyList<string> classNames, IReadOnlyList<int> counts,
+        string title = "Examples per class")
     {
         SameLength(classNames, nameof(classNames), counts, nameof(counts));
         var chart = Chart.Bar<int, string, string>(counts, Keys: classNames.ToArray(), Name: "examples");
@@ -31,7 +32,9 @@ public static class Figures
         var truncated = lengths.Count(l => l > maxLength) / (double)lengths.Count;
         var bars = Chart.Column<int, int, string>(counts, Keys: starts, Name: "texts");
         var marker = Chart.Line<int, int, string>(
-            [maxLength, maxLength], [0, counts.Max()], Name: string.Create(CultureInfo.InvariantCulture, $"MaxLength = {maxLength} ({100 * truncated:0.0}% truncated)"), LineDash: StyleParam.DrawingStyle.Dash);
+            [maxLength, maxLength], [0, counts.Max()],
+            Name: string.Create(CultureInfo.InvariantCulture, $"MaxLength = {maxLength} ({100 * truncated:0.0}% truncated)"),
+            LineDash: StyleParam.DrawingStyle.Dash);
         return Styled(Chart.Combine([bars, marker]), title, "tokens (bin start)", "texts");
     }
 
@@ -67,15 +70,19 @@ public static class Figures
     /// Rows are true classes, columns predicted (sklearn's layout). <paramref name="normalize"/> divides each row by its
     /// total, so a cell is the share of that class predicted as the column: per-class recall on the diagonal.
     /// </summary>
-    public static GenericChart ConfusionMatrix(int[,] matrix, IReadOnlyList<string> classNames, bool normalize = false, string title = "Confusion matrix")
+    public static GenericChart ConfusionMatrix(int[,] matrix, IReadOnlyList<string> classNames, bool normalize = false,
+        string title = "Confusion matrix")
     {
         var n = classNames.Count;
         if (matrix.GetLength(0) != n || matrix.GetLength(1) != n)
-            throw new ArgumentException($"The matrix is {matrix.GetLength(0)}x{matrix.GetLength(1)} but there are {n} class names; it must be {n}x{n}.", nameof(matrix));
+            throw new ArgumentException($"The matrix is {matrix.GetLength(0)}x{matrix.GetLength(1)} but there are {n} class names; " +
+                $"it must be {n}x{n}.", nameof(matrix));
         var z = Enumerable.Range(0, n).Select(row =>
         {
             var total = Enumerable.Range(0, n).Sum(col => matrix[row, col]);
-            return Enumerable.Range(0, n).Select(col => normalize ? (total == 0 ? 0 : matrix[row, col] / (double)total) : matrix[row, col]).ToArray();
+            return Enumerable.Range(0, n)
+                .Select(col => normalize ? (total == 0 ? 0 : matrix[row, col] / (double)total) : matrix[row, col])
+                .ToArray();
         }).ToArray();
         var names = classNames.ToArray();
         var chart = Chart.Heatmap<double, string, string, string>(
@@ -88,15 +95,20 @@ public static class Figures
     /// One attention head's probabilities over a sentence's tokens, row-major (n × n for n tokens): row i is how much
     /// token i attends to each token (rows sum to 1). Padding columns are 0, since the mask removed them before the softmax.
     /// </summary>
-    public static GenericChart AttentionHeatmap(IReadOnlyList<float> probabilities, IReadOnlyList<string> tokens, string title = "Attention")
+    public static GenericChart AttentionHeatmap(IReadOnlyList<float> probabilities, IReadOnlyList<string> tokens,
+        string title = "Attention")
     {
         var n = tokens.Count;
         if (probabilities.Count != n * n)
-            throw new ArgumentException($"{probabilities.Count} probabilities for {n} tokens; pass the {n} x {n} block of one head.", nameof(probabilities));
+            throw new ArgumentException($"{probabilities.Count} probabilities for {n} tokens; pass the {n} x {n} block of one head.",
+                nameof(probabilities));
         // Plotly merges equal category labels, so a repeated token gets its position appended.
         var labels = tokens.Select((token, i) => tokens.Take(i).Contains(token) ? $"{token} ({i})" : token).ToArray();
-        var z = Enumerable.Range(0, n).Select(row => Enumerable.Range(0, n).Select(col => (double)probabilities[row * n + col]).ToArray()).ToArray();
-        var chart = Chart.Heatmap<double, string, string, string>(z, X: labels, Y: labels, ReverseYAxis: true, ColorScale: StyleParam.Colorscale.Viridis);
+        var z = Enumerable.Range(0, n)
+            .Select(row => Enumerable.Range(0, n).Select(col => (double)probabilities[row * n + col]).ToArray())
+            .ToArray();
+        var chart = Chart.Heatmap<double, string, string, string>(z, X: labels, Y: labels, ReverseYAxis: true,
+            ColorScale: StyleParam.Colorscale.Viridis);
         var size = Math.Max(400, 26 * n + 180);
         return Styled(chart, title, "attended token (key)", "token (query)", width: size, height: size);
     }
@@ -134,6 +146,7 @@ public static class Figures
     static void SameLength<TA, TB>(IReadOnlyList<TA> a, string aName, IReadOnlyList<TB> b, string bName)
     {
         if (a.Count != b.Count)
-            throw new ArgumentException($"{aName} has {a.Count} items but {bName} has {b.Count}; give one {bName} value per {aName} entry.", bName);
+            throw new ArgumentException($"{aName} has {a.Count} items but {bName} has {b.Count}; " +
+                $"give one {bName} value per {aName} entry.", bName);
     }
 }

@@ -32,7 +32,8 @@ public static class ModelSummary
     /// Models side by side: size, shape, and the median time of an eval-mode forward pass over <paramref name="batch"/>
     /// (after one warm-up pass), on each model's current device.
     /// </summary>
-    public static DataFrame Compare(IReadOnlyList<(string Name, BertForSequenceClassification Model)> models, Tokenization.EncodedBatch batch, int repeats = 3)
+    public static DataFrame Compare(IReadOnlyList<(string Name, BertForSequenceClassification Model)> models,
+        Tokenization.EncodedBatch batch, int repeats = 3)
     {
         var milliseconds = models.Select(m => MedianForwardMilliseconds(m.Model, batch, repeats)).ToList();
         return new DataFrame(

@@ -48,10 +48,12 @@ public static partial class PlotlyOffline
 
     /// <summary>A page of its own for one chart's HTML: it draws in any browser, offline.</summary>
     public static string Page(string chartHtml, string title) =>
-        $"<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(title)}</title></head>\n<body>\n" +
+        "<!DOCTYPE html>\n<html>\n" +
+        $"<head><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(title)}</title></head>\n<body>\n" +
         $"{ScriptTag}\n{UseGlobalPlotly(chartHtml)}\n</body>\n</html>\n";
 
-    // var fsharpPlotlyRequire = requirejs.config({context:'fsharp-plotly',paths:{plotly:'https://cdn.plot.ly/plotly-2.28.0.min'}}) || require;
+    // var fsharpPlotlyRequire =
+    //     requirejs.config({context:'fsharp-plotly',paths:{plotly:'https://cdn.plot.ly/plotly-2.28.0.min'}}) || require;
     [GeneratedRegex(@"var fsharpPlotlyRequire = requirejs\.config\(\{.*?\}\}\) \|\| require;")]
     private static partial Regex RequireConfig();
 
@@ -59,26 +61,32 @@ public static partial class PlotlyOffline
     [GeneratedRegex(@"if \(\(typeof\(requirejs\)[\s\S]*?else\s*\{\s*(renderPlotly_\w+\(\);)\s*\}")]
     private static partial Regex RequireLoader();
 
-    /// <summary>Reads the plotly.js resource from Plotly.NET.dll as data: loading the assembly here could clash with the notebook's own copy.</summary>
+    /// <summary>
+    /// Reads the plotly.js resource from Plotly.NET.dll as data: loading the assembly here could clash with the notebook's own copy.
+    /// </summary>
     static (string, string) ReadFromPlotlyNet()
     {
         // The runner keeps a copy apart (plotlyjs/), never loaded; a program that references Plotly.NET has it beside it.
-        var dll = new[] { Path.Combine(AppContext.BaseDirectory, "plotlyjs", "Plotly.NET.dll"), Path.Combine(AppContext.BaseDirectory, "Plotly.NET.dll") }
+        var dll = new[] { Path.Combine(AppContext.BaseDirectory, "plotlyjs", "Plotly.NET.dll"),
+                Path.Combine(AppContext.BaseDirectory, "Plotly.NET.dll") }
             .FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"Plotly.NET.dll is missing from '{AppContext.BaseDirectory}' and its plotlyjs/ folder; rebuild the program.");
+            ?? throw new FileNotFoundException($"Plotly.NET.dll is missing from '{AppContext.BaseDirectory}' and its plotlyjs/ folder; " +
+                "rebuild the program.");
         using var pe = new PEReader(File.OpenRead(dll));
         var metadata = pe.GetMetadataReader();
         foreach (var handle in metadata.ManifestResources)
         {
             var resource = metadata.GetManifestResource(handle);
             var name = metadata.GetString(resource.Name);
-            if (!name.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) || !name.EndsWith(".min.js", StringComparison.Ordinal)) continue;
+            if (!name.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal)
+                || !name.EndsWith(".min.js", StringComparison.Ordinal)) continue;
             var resources = pe.GetSectionData(pe.PEHeaders.CorHeader!.ResourcesDirectory.RelativeVirtualAddress);
             var reader = resources.GetReader((int)resource.Offset, resources.Length - (int)resource.Offset);
             var length = reader.ReadInt32(); // each managed resource: a 4-byte length, then the bytes
             var script = Encoding.UTF8.GetString(reader.ReadBytes(length));
             return (name["Plotly.NET.plotly-".Length..^".min.js".Length], script);
         }
-        throw new InvalidDataException($"'{dll}' holds no Plotly.NET.plotly-*.min.js resource; the Plotly.NET version in Directory.Packages.props may have moved it.");
+        throw new InvalidDataException($"'{dll}' holds no Plotly.NET.plotly-*.min.js resource; " +
+            "the Plotly.NET version in Directory.Packages.props may have moved it.");
     }
 }

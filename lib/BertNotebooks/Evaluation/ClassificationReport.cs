@@ -21,7 +21,9 @@ public sealed record ClassificationReport(
     /// <summary>The matrix as nested arrays, so that metrics.json holds it too.</summary>
     [JsonPropertyName("ConfusionMatrix")]
     public int[][] ConfusionCounts =>
-        Enumerable.Range(0, PerClass.Count).Select(i => Enumerable.Range(0, PerClass.Count).Select(j => ConfusionMatrix.Counts[i, j]).ToArray()).ToArray();
+        Enumerable.Range(0, PerClass.Count)
+            .Select(i => Enumerable.Range(0, PerClass.Count).Select(j => ConfusionMatrix.Counts[i, j]).ToArray())
+            .ToArray();
 
     /// <summary>The headline numbers under HF-style names (accuracy, f1_macro, …): <see cref="SummaryMetrics"/>.</summary>
     public IReadOnlyDictionary<string, double> Summary => SummaryMetrics.Of(this);

@@ -1,6 +1,8 @@
 namespace BertNotebooks.Evaluation;
 
-/// <summary>Counts[i, j] = number of examples of true class Labels[i] predicted as Labels[j] (rows true, columns predicted, as sklearn).</summary>
+/// <summary>
+/// Counts[i, j] = number of examples of true class Labels[i] predicted as Labels[j] (rows true, columns predicted, as sklearn).
+/// </summary>
 public sealed class ConfusionMatrix
 {
     public IReadOnlyList<int> Labels { get; }

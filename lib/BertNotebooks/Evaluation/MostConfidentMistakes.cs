@@ -1,6 +1,8 @@
 namespace BertNotebooks.Evaluation;
 
-/// <summary>A wrongly classified example: its index in the evaluated set, true and predicted class, and the predicted probability.</summary>
+/// <summary>
+/// A wrongly classified example: its index in the evaluated set, true and predicted class, and the predicted probability.
+/// </summary>
 public sealed record Mistake(int Index, int TrueLabel, int PredictedLabel, double Confidence, string? Text);
 
 public static class MostConfidentMistakes
@@ -10,7 +12,8 @@ public static class MostConfidentMistakes
     /// often mislabeled or ambiguous documents, the most instructive ones to read.
     /// </summary>
     /// <param name="probabilities">One row of class probabilities per example (softmax of the logits).</param>
-    public static IReadOnlyList<Mistake> Find(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> yTrue, int count = 10, IReadOnlyList<string>? texts = null)
+    public static IReadOnlyList<Mistake> Find(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> yTrue, int count = 10,
+        IReadOnlyList<string>? texts = null)
     {
         if (probabilities.Count != yTrue.Count)
             throw new ArgumentException($"{probabilities.Count} probability rows but {yTrue.Count} labels; pass one row per example.");

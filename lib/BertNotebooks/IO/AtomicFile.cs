@@ -6,7 +6,9 @@ namespace BertNotebooks.IO;
 /// <summary>Writes files so that a crash or Ctrl+C leaves either the old file or the new one, never half of one.</summary>
 public static class AtomicFile
 {
-    /// <summary>Writes through <paramref name="write"/> into a temp file beside <paramref name="path"/>, then renames it into place.</summary>
+    /// <summary>
+    /// Writes through <paramref name="write"/> into a temp file beside <paramref name="path"/>, then renames it into place.
+    /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);

@@ -46,7 +46,8 @@ public sealed class RunFolderLock : IDisposable
                 if (holder is { } pid && IsRunning(pid))
                     throw new IOException($"The run folder {runDir} is in use by process {pid} (see {path}). Wait for it to finish, " +
                         $"stop it, or use another run name (bertnb train --run-name NAME, bertnb-run -p runName=NAME).");
-                log?.Report($"taking over {path}, left by process {holder?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, which no longer runs");
+                log?.Report($"taking over {path}, left by process {holder?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, " +
+                    "which no longer runs");
                 File.Delete(path); // then CreateNew again: if another process takes it first, it wins and we report it
             }
         }

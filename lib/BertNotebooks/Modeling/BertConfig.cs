@@ -54,8 +54,10 @@ public sealed class BertConfig
         {
             if (value.Count == 0) throw new ArgumentException("A classifier needs at least one class name.", nameof(value));
             var duplicate = value.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null) throw new ArgumentException($"Class name '{duplicate.Key}' appears twice; class names must be unique.", nameof(value));
-            Id2Label = value.Select((n, i) => (n, i)).ToDictionary(p => p.i.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.n);
+            if (duplicate is not null) throw new ArgumentException($"Class name '{duplicate.Key}' appears twice; " +
+                "class names must be unique.", nameof(value));
+            Id2Label = value.Select((n, i) => (n, i))
+                .ToDictionary(p => p.i.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.n);
             Label2Id = value.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
         }
     }
@@ -73,7 +75,9 @@ public sealed class BertConfig
         try { return FromJson(File.ReadAllText(path)); }
         catch (Exception e) when (e is JsonException or InvalidDataException or NotSupportedException)
         {
-            throw e is NotSupportedException ? new NotSupportedException($"{path}: {e.Message}", e) : new InvalidDataException($"{path}: {e.Message}", e);
+            throw e is NotSupportedException
+                ? new NotSupportedException($"{path}: {e.Message}", e)
+                : new InvalidDataException($"{path}: {e.Message}", e);
         }
     }
 
@@ -122,12 +126,15 @@ public sealed class BertConfig
     {
         if (ModelType != "bert")
             throw new NotSupportedException(
-                $"model_type '{ModelType}' is not supported yet; BertNotebooks supports BERT-architecture checkpoints (model_type 'bert').");
+                $"model_type '{ModelType}' is not supported yet; " +
+                "BertNotebooks supports BERT-architecture checkpoints (model_type 'bert').");
         if (!Activations.Names.Contains(HiddenAct))
-            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported; use one of {string.Join(", ", Activations.Names)}.");
+            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported; " +
+                $"use one of {string.Join(", ", Activations.Names)}.");
         if (PositionEmbeddingType != "absolute")
             throw new NotSupportedException(
-                $"position_embedding_type '{PositionEmbeddingType}' is not supported; BertNotebooks implements 'absolute' position embeddings only.");
+                $"position_embedding_type '{PositionEmbeddingType}' is not supported; " +
+                "BertNotebooks implements 'absolute' position embeddings only.");
         Positive(VocabSize, "vocab_size"); Positive(HiddenSize, "hidden_size"); Positive(NumHiddenLayers, "num_hidden_layers");
         Positive(NumAttentionHeads, "num_attention_heads"); Positive(IntermediateSize, "intermediate_size");
         Positive(MaxPositionEmbeddings, "max_position_embeddings"); Positive(TypeVocabSize, "type_vocab_size");
@@ -150,7 +157,8 @@ public sealed class BertConfig
         }
         ids.Sort();
         for (int i = 0; i < ids.Count; i++)
-            if (ids[i].Id != i) throw new InvalidDataException($"id2label lacks id {i}; keys must be \"0\" to \"{Id2Label.Count - 1}\" with none missing.");
+            if (ids[i].Id != i)
+                throw new InvalidDataException($"id2label lacks id {i}; keys must be \"0\" to \"{Id2Label.Count - 1}\" with none missing.");
         return ids.Select(p => p.Name).ToList();
     }
 
@@ -169,6 +177,7 @@ public sealed class BertConfig
 
     static void Probability(double value, string name)
     {
-        if (value is < 0 or >= 1 || double.IsNaN(value)) throw new InvalidDataException($"{name} is {value}; a dropout probability must be in [0, 1).");
+        if (value is < 0 or >= 1 || double.IsNaN(value))
+            throw new InvalidDataException($"{name} is {value}; a dropout probability must be in [0, 1).");
     }
 }

@@ -33,7 +33,8 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         var length = inputIds.shape[1];
         var maxPositions = position_embeddings.weight!.shape[0];
         if (length > maxPositions)
-            throw new ArgumentException($"The batch has {length} tokens per row, more than max_position_embeddings {maxPositions}; truncate to {maxPositions} (MaxLength).");
+            throw new ArgumentException($"The batch has {length} tokens per row, more than max_position_embeddings {maxPositions}; " +
+                $"truncate to {maxPositions} (MaxLength).");
         var positions = arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0); // (1, T)
         var x = word_embeddings.forward(inputIds)                                                      // (B, T, H)
               + token_type_embeddings.forward(tokenTypeIds)                                            // (B, T, H)

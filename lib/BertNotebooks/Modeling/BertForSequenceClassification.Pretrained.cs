@@ -18,7 +18,8 @@ public sealed partial class BertForSequenceClassification
     /// are initialised the HF way and leftovers (pre-training heads) dropped, and the report lists both.
     /// </summary>
     public static (BertForSequenceClassification Model, LoadReport Report) FromPretrained(
-        string folder, IReadOnlyList<string>? classNames = null, Action<BertConfig>? configure = null, torch.Device? device = null, bool? strict = null)
+        string folder, IReadOnlyList<string>? classNames = null, Action<BertConfig>? configure = null, torch.Device? device = null,
+        bool? strict = null)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Checkpoint folder {folder} does not exist.");
         var config = BertConfig.Load(Path.Combine(folder, CheckpointFiles.Config));
@@ -32,7 +33,8 @@ public sealed partial class BertForSequenceClassification
         var model = new BertForSequenceClassification(config);
         try
         {
-            var report = StateDictLoader.Load(model, checkpoint, folder, exact, key => key.StartsWith("classifier.", StringComparison.Ordinal));
+            var report = StateDictLoader.Load(model, checkpoint, folder, exact,
+                key => key.StartsWith("classifier.", StringComparison.Ordinal));
             if (device is not null) model.to(device);
             if (File.Exists(Path.Combine(folder, TokenizerFiles.Vocab))) model.TokenizerSource = folder;
             return (model, report);
@@ -67,7 +69,8 @@ public sealed partial class BertForSequenceClassification
         if (classNames is not null)
         {
             if (classNames.Count != Config.NumLabels)
-                throw new ArgumentException($"{classNames.Count} class names were given, but the classifier has {Config.NumLabels} outputs.", nameof(classNames));
+                throw new ArgumentException($"{classNames.Count} class names were given, " +
+                    $"but the classifier has {Config.NumLabels} outputs.", nameof(classNames));
             config.ClassNames = classNames;
         }
         config.Architectures = [Architecture];
@@ -76,7 +79,8 @@ public sealed partial class BertForSequenceClassification
         if (tokenizerSourceFolder is not null)
         {
             vocab = Path.Combine(tokenizerSourceFolder, TokenizerFiles.Vocab);
-            if (!File.Exists(vocab)) throw new FileNotFoundException($"Tokenizer folder {tokenizerSourceFolder} has no {TokenizerFiles.Vocab}.", vocab);
+            if (!File.Exists(vocab))
+                throw new FileNotFoundException($"Tokenizer folder {tokenizerSourceFolder} has no {TokenizerFiles.Vocab}.", vocab);
         }
 
         AtomicFile.WriteDirectory(folder, temp =>
@@ -84,7 +88,8 @@ public sealed partial class BertForSequenceClassification
             config.Save(Path.Combine(temp, CheckpointFiles.Config));
             SafeTensors.Save(Path.Combine(temp, CheckpointFiles.Weights), state_dict(), SafeTensors.PyTorchMetadata);
             if (vocab is not null)
-                TokenizerFiles.Write(temp, vocab, TokenizerFiles.ReadDoLowerCase(tokenizerSourceFolder!), Math.Min(512, config.MaxPositionEmbeddings));
+                TokenizerFiles.Write(temp, vocab, TokenizerFiles.ReadDoLowerCase(tokenizerSourceFolder!),
+                    Math.Min(512, config.MaxPositionEmbeddings));
         });
     }
 }

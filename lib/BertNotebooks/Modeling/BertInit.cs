@@ -25,7 +25,8 @@ public static class BertInit
                 case Embedding embedding:
                     nn.init.normal_(embedding.weight!, 0, config.InitializerRange);
                     // Only the word embeddings are built with padding_idx, as in HF.
-                    if (config.PadTokenId is int pad && (name == "word_embeddings" || name.EndsWith(".word_embeddings", StringComparison.Ordinal)))
+                    if (config.PadTokenId is int pad
+                        && (name == "word_embeddings" || name.EndsWith(".word_embeddings", StringComparison.Ordinal)))
                         embedding.weight![pad].zero_();
                     break;
                 case LayerNorm norm:

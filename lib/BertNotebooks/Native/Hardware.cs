@@ -22,15 +22,18 @@ public sealed record Hardware(bool IsCuda, string Model, IReadOnlySet<string>? C
     /// <summary>One line for benchmarks and logs: "CPU: AMD EPYC 9R14; bf16 flags: avx512_bf16".</summary>
     public override string ToString() => IsCuda
         ? $"GPU: {Model}; compute capability {CudaCapability?.ToString() ?? "unknown"}"
-        : $"CPU: {Model}; bf16 flags: {(CpuFlags is null ? "unknown (no /proc/cpuinfo)" : Bf16Flags.Count == 0 ? "none" : string.Join(", ", Bf16Flags))}";
+        : $"CPU: {Model}; bf16 flags: " +
+            $"{(CpuFlags is null ? "unknown (no /proc/cpuinfo)" : Bf16Flags.Count == 0 ? "none" : string.Join(", ", Bf16Flags))}";
 
     /// <summary>Reads the hardware behind <paramref name="device"/>.</summary>
-    public static Hardware Detect(torch.Device device) => device.type == DeviceType.CUDA ? DetectCuda(device.index < 0 ? 0 : device.index) : DetectCpu();
+    public static Hardware Detect(torch.Device device) =>
+        device.type == DeviceType.CUDA ? DetectCuda(device.index < 0 ? 0 : device.index) : DetectCpu();
 
     public static Hardware DetectCpu()
     {
         const string cpuinfo = "/proc/cpuinfo";
-        if (!File.Exists(cpuinfo)) return new Hardware(false, Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? "unknown", null, null);
+        if (!File.Exists(cpuinfo)) return new Hardware(false, Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? "unknown",
+            null, null);
         var lines = File.ReadLines(cpuinfo).TakeWhile(l => l.Length > 0).ToList(); // the first processor's block
         return ParseCpuInfo(lines);
     }
@@ -50,7 +53,8 @@ public sealed record Hardware(bool IsCuda, string Model, IReadOnlySet<string>? C
     {
         try
         {
-            using var smi = Process.Start(new ProcessStartInfo("nvidia-smi", $"--query-gpu=name,compute_cap --format=csv,noheader -i {index}")
+            using var smi = Process.Start(new ProcessStartInfo("nvidia-smi",
+                $"--query-gpu=name,compute_cap --format=csv,noheader -i {index}")
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             })!;

@@ -49,7 +49,9 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
 
     static LibTorchLocation FromPackages(string assemblyDir, string libTorchSharp)
     {
-        var candidates = NativeFolders(assemblyDir).Concat(NuGetCacheFolders("libtorch-cpu-linux-x64")).Concat(NuGetCacheFolders("libtorch-cuda-12.8-linux-x64"));
+        var candidates = NativeFolders(assemblyDir)
+            .Concat(NuGetCacheFolders("libtorch-cpu-linux-x64"))
+            .Concat(NuGetCacheFolders("libtorch-cuda-12.8-linux-x64"));
         var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")))
             ?? throw new FileNotFoundException(
                 $"No LibTorch libraries were found next to TorchSharp ('{assemblyDir}') or in the NuGet cache. Build the " +
@@ -62,7 +64,8 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
     {
         var version = Path.GetFileName(Path.GetFullPath(Path.Combine(assemblyDir, "..", "..")));
         return NativeFolders(assemblyDir)
-            .Concat(NuGetCacheFolders("torchsharp").Where(d => d.Contains(Path.DirectorySeparatorChar + version + Path.DirectorySeparatorChar)))
+            .Concat(NuGetCacheFolders("torchsharp")
+                .Where(d => d.Contains(Path.DirectorySeparatorChar + version + Path.DirectorySeparatorChar)))
             .Concat(NuGetCacheFolders("torchsharp"))
             .Select(d => Path.Combine(d, "libLibTorchSharp.so"))
             .FirstOrDefault(File.Exists)

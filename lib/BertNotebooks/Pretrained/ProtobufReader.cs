@@ -60,11 +60,15 @@ internal struct ProtobufReader(ReadOnlyMemory<byte> buffer)
             case Fixed64: Advance(8); break;
             case LengthDelimited: ReadBytes(); break;
             case Fixed32: Advance(4); break;
-            default: throw new InvalidDataException($"Protobuf wire type {wireType} at byte {_position} is not supported (groups are obsolete).");
+            default:
+                throw new InvalidDataException($"Protobuf wire type {wireType} at byte {_position} is not supported " +
+                    "(groups are obsolete).");
         }
     }
 
-    /// <summary>A repeated int64 field: packed (one length-delimited run) or not (one varint per tag), as proto2 and proto3 allow.</summary>
+    /// <summary>
+    /// A repeated int64 field: packed (one length-delimited run) or not (one varint per tag), as proto2 and proto3 allow.
+    /// </summary>
     public void ReadInt64s(int wireType, List<long> into)
     {
         if (wireType != LengthDelimited) { into.Add((long)ReadVarint()); return; }

@@ -36,7 +36,8 @@ public static class RecipeStages
     {
         var missing = before.Except(now).Select(c => $"'{c}'").ToList();
         var added = now.Except(before).Select(c => $"'{c}'").ToList();
-        var parts = new[] { missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null, added.Count > 0 ? $"new {string.Join(", ", added)}" : null };
+        var parts = new[] { missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null,
+            added.Count > 0 ? $"new {string.Join(", ", added)}" : null };
         return missing.Count + added.Count == 0 ? null : string.Join("; ", parts.OfType<string>());
     }
 
@@ -63,7 +64,8 @@ public static class RecipeStages
             : throw new FileNotFoundException($"{run.SplitPath} is missing: run 01-data (profile '{run.Profile}') first.", run.SplitPath);
 
     /// <summary>The pretrained model's local HF folder: converted from NuGet, downloaded from the hub, or a path as given.</summary>
-    public static string PretrainedFolder(RunSettings run, IProgress<string>? progress = null) => PretrainedModels.Resolve(run.Model, progress);
+    public static string PretrainedFolder(RunSettings run, IProgress<string>? progress = null) =>
+        PretrainedModels.Resolve(run.Model, progress);
 
     /// <summary>04-training: tokenize, fine-tune with the Trainer, save the best model and trainer_state.json.</summary>
     public static Trainer CreateTrainer(RunSettings run, DatasetSplits splits, IProgress<string>? progress = null)
@@ -71,7 +73,8 @@ public static class RecipeStages
         var pretrained = PretrainedFolder(run, progress);
         var encoder = BertTextEncoder.FromFolder(pretrained);
         var args = run.ToTrainingArguments() with { MaxLength = Math.Min(run.MaxLength, encoder.MaxLengthLimit) };
-        if (args.MaxLength != run.MaxLength) (progress ?? ConsoleLines).Report($"max length {run.MaxLength} → {args.MaxLength}, the model's limit");
+        if (args.MaxLength != run.MaxLength)
+            (progress ?? ConsoleLines).Report($"max length {run.MaxLength} → {args.MaxLength}, the model's limit");
         Reproducibility.SetSeed(run.Seed); // the new classifier head's initialisation
         var (model, report) = BertForSequenceClassification.FromPretrained(pretrained, splits.ClassNames);
         progress?.Report(report.ToString());
@@ -93,7 +96,8 @@ public static class RecipeStages
     /// (<see cref="RunFolderLock"/>); what it finds there (a resume, a killed save's leftovers) is told to
     /// <paramref name="log"/>, by default the console (a notebook shows it under the cell).
     /// </summary>
-    public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default, IProgress<string>? log = null)
+    public static TrainResult Train(RunSettings run, Trainer trainer, bool resume = true, CancellationToken cancel = default,
+        IProgress<string>? log = null)
     {
         if (!cancel.CanBeCanceled) cancel = Interruption.Token;
         log ??= ConsoleLines;
@@ -109,7 +113,8 @@ public static class RecipeStages
         var result = trainer.Train(resumeFrom, cancel);
         if (result.Cancelled) return result;
         trainer.SaveModel(run.BestModelDir);
-        ModelCard.Write(run.BestModelDir, run, result.State, BertConfig.Load(Path.Combine(run.BestModelDir, CheckpointFiles.Config)).ClassNames);
+        ModelCard.Write(run.BestModelDir, run, result.State,
+            BertConfig.Load(Path.Combine(run.BestModelDir, CheckpointFiles.Config)).ClassNames);
         result.State.Save(run.TrainerStatePath);
         return result;
     }
@@ -131,7 +136,8 @@ public static class RecipeStages
         var changes = saved is null ? ["no record of the settings they were made with"] : RunFingerprint.Of(run).ChangesSince(saved);
         if (changes.Count > 0)
         {
-            log.Report($"starting over: the checkpoints in {run.CheckpointsDir} were made with other settings ({string.Join(", ", changes)}); "
+            log.Report($"starting over: the checkpoints in {run.CheckpointsDir} were made with other settings "
+                + $"({string.Join(", ", changes)}); "
                 + "set runName (--run-name) to keep both runs");
             return null;
         }
@@ -166,7 +172,8 @@ public static class RecipeStages
     /// <summary>The trainer_state.json that 04-training saved for this run.</summary>
     public static TrainerState LoadTrainerState(RunSettings run) =>
         File.Exists(run.TrainerStatePath) ? TrainerState.Load(run.TrainerStatePath)
-            : throw new FileNotFoundException($"{run.TrainerStatePath} is missing: run 04-training (profile '{run.Profile}') first.", run.TrainerStatePath);
+            : throw new FileNotFoundException($"{run.TrainerStatePath} is missing: run 04-training (profile '{run.Profile}') first.",
+                run.TrainerStatePath);
 
     /// <summary>05-evaluation: the best model's predictions on the validation split
     /// (or <paramref name="data"/>); saves metrics.json.</summary>
@@ -175,7 +182,8 @@ public static class RecipeStages
         data ??= splits.Validation;
         using var predictor = Predictor.Load(RequireBestModel(run), run.Device, run.MaxLength, run.Precision);
         var pairs = data.Examples.Any(e => e.TextPair is not null) ? data.Examples.Select(e => e.TextPair ?? "").ToList() : null;
-        var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3, batchSize: 2 * run.BatchSize, textPairs: pairs);
+        var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3, batchSize: 2 * run.BatchSize,
+            textPairs: pairs);
         // Every class gets a row, also one this split lacks (sklearn's labels=range(num_labels)).
         var report = ClassificationMetrics.Compute(data.Examples.Select(e => e.Label).ToList(), predictions.Select(p => p.Label).ToList(),
             splits.ClassNames, Enumerable.Range(0, splits.NumLabels).ToList());
@@ -188,10 +196,12 @@ public static class RecipeStages
     public static IReadOnlyDictionary<string, double> LoadMetricsSummary(RunSettings run)
     {
         if (!File.Exists(run.MetricsPath))
-            throw new FileNotFoundException($"{run.MetricsPath} is missing: run 05-evaluation (run '{run.RunName ?? run.Profile}') first.", run.MetricsPath);
+            throw new FileNotFoundException($"{run.MetricsPath} is missing: run 05-evaluation (run '{run.RunName ?? run.Profile}') first.",
+                run.MetricsPath);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.MetricsPath));
         var saved = json.RootElement.GetProperty(nameof(ClassificationReport.Summary));
-        return SummaryMetrics.Names.ToDictionary(name => name, name => saved.TryGetProperty(name, out var value) ? value.GetDouble() : double.NaN);
+        return SummaryMetrics.Names.ToDictionary(name => name,
+            name => saved.TryGetProperty(name, out var value) ? value.GetDouble() : double.NaN);
     }
 
     /// <summary>The best model's folder, or an error naming the notebook that makes it.</summary>

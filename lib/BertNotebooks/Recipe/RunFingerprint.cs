@@ -37,7 +37,9 @@ public sealed record RunFingerprint(IReadOnlyDictionary<string, string> Values)
     public IReadOnlyList<string> ChangesSince(RunFingerprint saved) =>
         [.. Values.Keys.Union(saved.Values.Keys).Order(StringComparer.Ordinal)
             .Where(k => saved.Values.GetValueOrDefault(k) != Values.GetValueOrDefault(k))
-            .Select(k => k == "split" ? "the data split" : $"{k} {saved.Values.GetValueOrDefault(k, "unset")} → {Values.GetValueOrDefault(k, "unset")}")];
+            .Select(k => k == "split"
+                ? "the data split"
+                : $"{k} {saved.Values.GetValueOrDefault(k, "unset")} → {Values.GetValueOrDefault(k, "unset")}")];
 
     public void Save(string checkpointsDir) => AtomicFile.WriteJson(Path.Combine(checkpointsDir, FileName), Values, Json.Indented);
 
@@ -45,6 +47,8 @@ public sealed record RunFingerprint(IReadOnlyDictionary<string, string> Values)
     public static RunFingerprint? Load(string checkpointsDir)
     {
         var path = Path.Combine(checkpointsDir, FileName);
-        return File.Exists(path) ? new RunFingerprint(JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!) : null;
+        return File.Exists(path)
+            ? new RunFingerprint(JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!)
+            : null;
     }
 }

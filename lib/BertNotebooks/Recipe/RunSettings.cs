@@ -76,10 +76,10 @@ public sealed record RunSettings
     };
 
     /// <summary>The same settings with the given values replaced; null (or empty) keeps the profile's. For notebook parameters.</summary>
-    public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null, int? batchSize = null,
-        double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null, string? runName = null,
-        int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null, string? precision = null,
-        string? lrSchedulerType = null) => this with
+    public RunSettings With(string? dataset = null, string? model = null, int? maxLength = null, double? epochs = null,
+        int? batchSize = null, double? learningRate = null, int? seed = null, string? device = null, int? maxTrainDocs = null,
+        string? runName = null, int? warmupSteps = null, double? weightDecay = null, int? evalSteps = null, bool? skipBadRows = null,
+        string? precision = null, string? lrSchedulerType = null) => this with
         {
             Dataset = string.IsNullOrWhiteSpace(dataset) ? Dataset : dataset,
             Model = string.IsNullOrWhiteSpace(model) ? Model : model,

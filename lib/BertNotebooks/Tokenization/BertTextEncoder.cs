@@ -32,7 +32,8 @@ public sealed class BertTextEncoder
         foreach (var name in new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" })
         {
             int id = Array.IndexOf(tokens, name);
-            if (id < 0) throw new InvalidDataException($"{vocabPath} has no '{name}' line; a BERT vocab.txt needs [PAD], [UNK], [CLS], [SEP] and [MASK].");
+            if (id < 0) throw new InvalidDataException($"{vocabPath} has no '{name}' line; " +
+                "a BERT vocab.txt needs [PAD], [UNK], [CLS], [SEP] and [MASK].");
             specials[name] = id;
         }
         _specialIds = [.. specials.Values];
@@ -46,14 +47,19 @@ public sealed class BertTextEncoder
         _wordPiece = new WordPiece(tokens, UnknownTokenId);
     }
 
-    /// <summary>Reads vocab.txt, tokenizer_config.json's <c>do_lower_case</c> (default true) and config.json's <c>max_position_embeddings</c> from an HF model folder.</summary>
+    /// <summary>
+    /// Reads vocab.txt, tokenizer_config.json's <c>do_lower_case</c> (default true) and config.json's <c>max_position_embeddings</c> from
+    /// an HF model folder.
+    /// </summary>
     public static BertTextEncoder FromFolder(string modelFolder)
     {
         if (!Directory.Exists(modelFolder))
-            throw new DirectoryNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} does not exist; pass the folder that holds vocab.txt and config.json.");
+            throw new DirectoryNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} does not exist; " +
+                "pass the folder that holds vocab.txt and config.json.");
         var vocab = Path.Combine(modelFolder, "vocab.txt");
         if (!File.Exists(vocab))
-            throw new FileNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} has no vocab.txt; copy the model's WordPiece vocabulary there (save_pretrained writes it with the tokenizer).", vocab);
+            throw new FileNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} has no vocab.txt; " +
+                "copy the model's WordPiece vocabulary there (save_pretrained writes it with the tokenizer).", vocab);
         return new BertTextEncoder(vocab, TokenizerFiles.ReadDoLowerCase(modelFolder), ReadMaxPositionEmbeddings(modelFolder));
     }
 
@@ -75,7 +81,9 @@ public sealed class BertTextEncoder
     /// <summary>WordPiece tokens of <paramref name="text"/> without [CLS]/[SEP], like HF's <c>tokenize()</c>.</summary>
     public IReadOnlyList<string> Tokenize(string text) => [.. WordPieceIds(text).Select(id => _idToToken[id])];
 
-    /// <summary>The vocabulary entry of one id, as written there (<c>##ing</c>, <c>[CLS]</c>), like HF's <c>convert_ids_to_tokens</c>.</summary>
+    /// <summary>
+    /// The vocabulary entry of one id, as written there (<c>##ing</c>, <c>[CLS]</c>), like HF's <c>convert_ids_to_tokens</c>.
+    /// </summary>
     public string TokenOf(int id) => (uint)id < (uint)_idToToken.Length
         ? _idToToken[id]
         : throw new ArgumentOutOfRangeException(nameof(id), $"Id {id} is outside the vocabulary (0 to {_idToToken.Length - 1}).");
@@ -152,7 +160,8 @@ public sealed class BertTextEncoder
         foreach (int id in ids)
         {
             if ((uint)id >= (uint)_idToToken.Length)
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary (0..{_idToToken.Length - 1}).");
+                throw new ArgumentOutOfRangeException(nameof(ids), id,
+                    $"Token id {id} is outside the vocabulary (0..{_idToToken.Length - 1}).");
             if (skipSpecialTokens && _specialIds.Contains(id)) continue;
             var token = _idToToken[id];
             if (text.Length > 0 && token.StartsWith("##", StringComparison.Ordinal)) text.Append(token, 2, token.Length - 2);
@@ -172,7 +181,10 @@ public sealed class BertTextEncoder
         return ids;
     }
 
-    /// <summary>Fills <paramref name="ids"/> with the first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's truncation, without tokenizing the rest.</summary>
+    /// <summary>
+    /// Fills <paramref name="ids"/> with the first <paramref name="maxIds"/> WordPiece ids of <paramref name="text"/>: the same as HF's
+    /// truncation, without tokenizing the rest.
+    /// </summary>
     void FillWordPieceIds(string text, List<int> ids, int maxIds = int.MaxValue)
     {
         ids.Clear();
@@ -222,8 +234,11 @@ public sealed class BertTextEncoder
     {
         if (maxLength < minimum || maxLength > MaxLengthLimit)
             throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength,
-                $"maxLength {maxLength} is out of range: it counts [CLS] and every [SEP], so it must be at least {minimum}, and at most {MaxLengthLimit} " +
-                (MaxLengthLimit < MaxSupportedLength ? "(the model's max_position_embeddings in config.json)." : "(BERT's 512 positions)."));
+                $"maxLength {maxLength} is out of range: " +
+                $"it counts [CLS] and every [SEP], so it must be at least {minimum}, and at most {MaxLengthLimit} " +
+                (MaxLengthLimit < MaxSupportedLength
+                    ? "(the model's max_position_embeddings in config.json)."
+                    : "(BERT's 512 positions)."));
     }
 
     static string[] ReadVocab(string path)
@@ -237,9 +252,11 @@ public sealed class BertTextEncoder
         for (int i = 0; i < tokens.Length; i++)
         {
             if (tokens[i].Length == 0)
-                throw new InvalidDataException($"{path} line {i + 1} is empty; a vocab.txt has one token per line, its line number being the id.");
+                throw new InvalidDataException($"{path} line {i + 1} is empty; " +
+                    "a vocab.txt has one token per line, its line number being the id.");
             if (!seen.TryAdd(tokens[i], i))
-                throw new InvalidDataException($"{path} lines {seen[tokens[i]] + 1} and {i + 1} both hold '{tokens[i]}'; each token must appear once.");
+                throw new InvalidDataException($"{path} lines {seen[tokens[i]] + 1} and {i + 1} both hold '{tokens[i]}'; " +
+                    "each token must appear once.");
         }
         return tokens;
     }

@@ -52,10 +52,13 @@ internal sealed class BertWordSplitter
         _specialTokens = specialTokens.Select(kv => (kv.Key, kv.Value)).OrderByDescending(t => t.Key.Length).ToArray();
         _specialTokenStarts = SearchValues.Create(_specialTokens.Select(t => t.Token[0]).Distinct().ToArray());
         _lowerCase = lowerCase;
-        _asciiBoundaries = SearchValues.Create([.. Enumerable.Range(0, 128).Where(c => AsciiKinds[c] is CharKind.Whitespace or CharKind.Punctuation).Select(c => (char)c)]);
+        _asciiBoundaries = SearchValues.Create([.. Enumerable.Range(0, 128)
+            .Where(c => AsciiKinds[c] is CharKind.Whitespace or CharKind.Punctuation)
+            .Select(c => (char)c)]);
         // The fast path looks for special tokens at ASCII punctuation only, and the general path never sees one.
         if (_specialTokens.FirstOrDefault(t => t.Token[0] >= 128 || AsciiKinds[t.Token[0]] != CharKind.Punctuation).Token is { } odd)
-            throw new ArgumentException($"Special token '{odd}' does not start with ASCII punctuation, as BERT's [CLS], [SEP]… do.", nameof(specialTokens));
+            throw new ArgumentException($"Special token '{odd}' does not start with ASCII punctuation, as BERT's [CLS], [SEP]… do.",
+                nameof(specialTokens));
     }
 
     /// <summary>Sends the words of <paramref name="text"/> and its special tokens to <paramref name="sink"/>, until it says stop.</summary>
@@ -96,7 +99,10 @@ internal sealed class BertWordSplitter
         }
     }
 
-    /// <summary>Copies the ASCII letters and digits that <paramref name="text"/> starts with into <paramref name="word"/> (lowercased if asked), as many as fit.</summary>
+    /// <summary>
+    /// Copies the ASCII letters and digits that <paramref name="text"/> starts with into <paramref name="word"/> (lowercased if asked), as
+    /// many as fit.
+    /// </summary>
     static int ReadLettersAndDigits(ReadOnlySpan<char> text, Span<char> word, int lowerCaseBit)
     {
         int length = 0;

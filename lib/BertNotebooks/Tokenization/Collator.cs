@@ -10,8 +10,8 @@ public static class Collator
 {
     public const int PadTokenId = 0;
 
-    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = 512, bool withLabels = true,
-        int padTokenId = PadTokenId)
+    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = 512,
+        bool withLabels = true, int padTokenId = PadTokenId)
     {
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));
         int width = padding == Padding.MaxLength ? maxLength : examples.Max(e => e.Length);
@@ -23,7 +23,8 @@ public static class Collator
         {
             var e = examples[b];
             if (e.Length > width)
-                throw new ArgumentException($"Example {b} has {e.Length} tokens, more than the batch width {width}; tokenize with the same max length.");
+                throw new ArgumentException($"Example {b} has {e.Length} tokens, more than the batch width {width}; " +
+                    "tokenize with the same max length.");
             for (int t = 0; t < e.Length; t++)
             {
                 ids[b * width + t] = e.InputIds[t];

@@ -6,7 +6,8 @@ namespace BertNotebooks.Tokenization;
 /// A batch ready for BERT: all (B, T) int64, padded to T. <see cref="Labels"/> is (B) int64, or null for inference.
 /// Dispose it (or create it inside a dispose scope) when the step is done.
 /// </summary>
-public sealed record EncodedBatch(torch.Tensor InputIds, torch.Tensor AttentionMask, torch.Tensor TokenTypeIds, torch.Tensor? Labels = null) : IDisposable
+public sealed record EncodedBatch(torch.Tensor InputIds, torch.Tensor AttentionMask, torch.Tensor TokenTypeIds, torch.Tensor? Labels = null)
+    : IDisposable
 {
     public long BatchSize => InputIds.shape[0];
     public long SequenceLength => InputIds.shape[1];

@@ -11,7 +11,9 @@ internal sealed class PackedTokenTable
 {
     public const int MaxChars = 16;
 
-    /// <summary>Characters 0..7 in bits 0..55 of Low with the length in bits 56..60 and the flag in bit 61, characters 8..15 in High.</summary>
+    /// <summary>
+    /// Characters 0..7 in bits 0..55 of Low with the length in bits 56..60 and the flag in bit 61, characters 8..15 in High.
+    /// </summary>
     public readonly record struct Key(ulong Low, ulong High)
     {
         /// <summary>The key of the first <paramref name="length"/> characters (1 up to this key's length), flag kept.</summary>
@@ -41,7 +43,8 @@ internal sealed class PackedTokenTable
         {
             var (slot, tag) = Locate(key);
             for (; _tags[slot] != 0; slot = (slot + 1) & (_tags.Length - 1))
-                if (_entries[slot].Key == key) throw new ArgumentException($"Token id {id} repeats the key of id {_entries[slot].Id}.", nameof(tokens));
+                if (_entries[slot].Key == key) throw new ArgumentException($"Token id {id} repeats the key of id {_entries[slot].Id}.",
+                    nameof(tokens));
             (_tags[slot], _entries[slot]) = (tag, new Entry(key, id));
         }
     }
@@ -53,7 +56,9 @@ internal sealed class PackedTokenTable
     public static bool TryPack(ReadOnlySpan<char> text, bool flag, out Key key) =>
         PackAsciiPrefix(text, flag, out key) is var length && length == text.Length && length > 0;
 
-    /// <summary>Packs the ASCII characters that <paramref name="text"/> starts with, at most <see cref="MaxChars"/>, and says how many.</summary>
+    /// <summary>
+    /// Packs the ASCII characters that <paramref name="text"/> starts with, at most <see cref="MaxChars"/>, and says how many.
+    /// </summary>
     public static int PackAsciiPrefix(ReadOnlySpan<char> text, bool flag, out Key key)
     {
         ulong low = 0, high = 0;

@@ -24,7 +24,8 @@ public sealed record TokenizerThroughput(string Tokenizer, int Cores, int Docume
     /// <paramref name="createEncoder"/> runs once per thread, so an encoder may own its buffers; it returns how many
     /// tokens a document gave.
     /// </summary>
-    public static TokenizerThroughput Measure(string tokenizer, IReadOnlyList<string> documents, int cores, Func<Func<string, int>> createEncoder)
+    public static TokenizerThroughput Measure(string tokenizer, IReadOnlyList<string> documents, int cores,
+        Func<Func<string, int>> createEncoder)
     {
         if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "Measure on at least one core.");
         long tokens = 0;
@@ -41,5 +42,6 @@ public sealed record TokenizerThroughput(string Tokenizer, int Cores, int Docume
     public static TokenizerThroughput Fastest(TokenizerThroughput? a, TokenizerThroughput b) => a is null || b.Elapsed < a.Elapsed ? b : a;
 
     public override string ToString() =>
-        $"{Tokenizer,-23} {Cores,2} core{(Cores == 1 ? " " : "s")}  {DocumentsPerSecond,10:N0} documents/s  {TokensPerSecond,12:N0} tokens/s  ({Elapsed.TotalSeconds:F2} s)";
+        $"{Tokenizer,-23} {Cores,2} core{(Cores == 1 ? " " : "s")}  {DocumentsPerSecond,10:N0} documents/s  {TokensPerSecond,12:N0} " +
+        $"tokens/s  ({Elapsed.TotalSeconds:F2} s)";
 }

@@ -9,7 +9,8 @@ public static class Chromium
 
     public static string? Executable { get; } = Environment.GetEnvironmentVariable("BERTNB_CHROMIUM") is { Length: > 0 } set
         ? set
-        : Names.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, n))).FirstOrDefault(File.Exists);
+        : Names.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, n)))
+            .FirstOrDefault(File.Exists);
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -21,7 +22,8 @@ public static class Chromium
 
     static async Task<string> RunAsync(params string[] arguments)
     {
-        var exe = Executable ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium (or set BERTNB_CHROMIUM).");
+        var exe = Executable
+            ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium (or set BERTNB_CHROMIUM).");
         var profile = Directory.CreateTempSubdirectory("bertnb-chromium-");
         try
         {

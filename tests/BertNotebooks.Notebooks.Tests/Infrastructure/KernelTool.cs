@@ -14,7 +14,9 @@ public static class KernelTool
     /// <summary>Why the tool cannot run here (with the fix), or null when it can.</summary>
     public static string? Problem => Missing.Value;
 
-    /// <summary>A <c>dotnet</c> process for the tool, run from <paramref name="workingDir"/> (inside the checkout, so the manifest is found).</summary>
+    /// <summary>
+    /// A <c>dotnet</c> process for the tool, run from <paramref name="workingDir"/> (inside the checkout, so the manifest is found).
+    /// </summary>
     public static ProcessStartInfo StartInfo(string workingDir, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -36,8 +38,14 @@ public static class KernelTool
             using var process = Process.Start(StartInfo(NotebookHarness.RepositoryRoot, "--version"))!;
             process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(entireProcessTree: true); return "`dotnet dotnet-interactive --version` hung."; }
-            return process.ExitCode == 0 ? null : $"The notebook kernel is not installed ({output.Trim()}). Run `dotnet tool restore` in the repository root.";
+            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                process.Kill(entireProcessTree: true);
+                return "`dotnet dotnet-interactive --version` hung.";
+            }
+            return process.ExitCode == 0
+                ? null
+                : $"The notebook kernel is not installed ({output.Trim()}). Run `dotnet tool restore` in the repository root.";
         }
         catch (Exception e)
         {

@@ -34,7 +34,8 @@ public sealed class NotebookHarness : IDisposable
     /// Runs every notebook in <paramref name="notebooksDir"/> in order with <c>--profile</c> and optional parameters, as
     /// <c>bertnb-run --profile NAME --html</c> does; stops at the first failing notebook.
     /// </summary>
-    public Task<IReadOnlyList<NotebookResult>> RunFolderAsync(string notebooksDir, string profile, IReadOnlyList<NotebookParameter>? parameters = null, bool html = true) =>
+    public Task<IReadOnlyList<NotebookResult>> RunFolderAsync(string notebooksDir, string profile,
+        IReadOnlyList<NotebookParameter>? parameters = null, bool html = true) =>
         Runner(ParameterInjector.WithProfile(parameters ?? [], profile), html).RunAllAsync(NotebookRunner.Resolve(notebooksDir, []));
 
     NotebookRunner Runner(IReadOnlyList<NotebookParameter> parameters, bool html) =>

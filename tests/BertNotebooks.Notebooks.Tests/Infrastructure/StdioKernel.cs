@@ -22,7 +22,10 @@ public sealed class StdioKernel : IDisposable
         _stderr = _process.StandardError.ReadToEndAsync();
     }
 
-    /// <summary>Runs every code cell of <paramref name="notebookPath"/>; returns null, or the first failure with the notebook, the cell and the error.</summary>
+    /// <summary>
+    /// Runs every code cell of <paramref name="notebookPath"/>; returns null, or the first failure with the notebook, the cell and the
+    /// error.
+    /// </summary>
     public async Task<string?> RunNotebookAsync(string notebookPath, TimeSpan cellTimeout)
     {
         var name = Path.GetFileNameWithoutExtension(notebookPath);
@@ -68,7 +71,9 @@ public sealed class StdioKernel : IDisposable
             switch (type.GetString())
             {
                 case "ErrorProduced" or "StandardErrorValueProduced":
-                    errors.Add(root.GetProperty("event").TryGetProperty("message", out var m) ? m.GetString() ?? "" : root.GetProperty("event").GetRawText());
+                    errors.Add(root.GetProperty("event").TryGetProperty("message", out var m)
+                        ? m.GetString() ?? ""
+                        : root.GetProperty("event").GetRawText());
                     break;
                 case "CommandSucceeded" when forThisCell:
                     return null;

@@ -24,7 +24,8 @@ public sealed class SyntheticNotebook
         if (tags.Length > 0) metadata["tags"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]);
         _cells.Add(new JsonObject
         {
-            ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = metadata, ["outputs"] = new JsonArray(), ["source"] = Lines(code),
+            ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = metadata, ["outputs"] = new JsonArray(),
+            ["source"] = Lines(code),
         });
         return this;
     }

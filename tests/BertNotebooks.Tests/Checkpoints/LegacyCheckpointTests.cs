@@ -21,8 +21,11 @@ public sealed class LegacyCheckpointTests : IDisposable
         return config;
     }
 
-    /// <summary>Writes a folder from an encoder's tensors, renamed by <paramref name="rename"/> and joined by <paramref name="extra"/>.</summary>
-    string Folder(BertConfig config, Dictionary<string, torch.Tensor> encoder, Func<string, string> rename, Dictionary<string, torch.Tensor> extra)
+    /// <summary>
+    /// Writes a folder from an encoder's tensors, renamed by <paramref name="rename"/> and joined by <paramref name="extra"/>.
+    /// </summary>
+    string Folder(BertConfig config, Dictionary<string, torch.Tensor> encoder, Func<string, string> rename,
+        Dictionary<string, torch.Tensor> extra)
     {
         var folder = temp.File(Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -56,7 +59,8 @@ public sealed class LegacyCheckpointTests : IDisposable
         using var _ = model;
 
         Assert.Contains(new RenamedKey("bert.embeddings.LayerNorm.gamma", "bert.embeddings.LayerNorm.weight"), report.Renamed);
-        Assert.Contains(new RenamedKey("bert.encoder.layer.1.output.LayerNorm.beta", "bert.encoder.layer.1.output.LayerNorm.bias"), report.Renamed);
+        Assert.Contains(new RenamedKey("bert.encoder.layer.1.output.LayerNorm.beta", "bert.encoder.layer.1.output.LayerNorm.bias"),
+            report.Renamed);
         Assert.Equal(2 * 4 + 2 + 1, report.Renamed.Count); // 4 per block (two LayerNorms), 2 in the embeddings, 1 in the dropped head
         Assert.Equal(["bert.embeddings.position_ids", "cls.predictions.bias", "cls.predictions.transform.LayerNorm.gamma",
                       "cls.predictions.transform.dense.weight", "cls.seq_relationship.weight"], report.Dropped);
@@ -85,7 +89,8 @@ public sealed class LegacyCheckpointTests : IDisposable
         var (model, report) = BertForSequenceClassification.FromPretrained(folder);
         using var _ = model;
         Assert.Empty(report.Renamed); // the bert. prefix is added silently, as transformers does
-        Assert.Equal(["bert.pooler.dense.bias", "bert.pooler.dense.weight", "classifier.bias", "classifier.weight"], report.Initialised.Select(k => k.Key));
+        Assert.Equal(["bert.pooler.dense.bias", "bert.pooler.dense.weight", "classifier.bias", "classifier.weight"],
+            report.Initialised.Select(k => k.Key));
         Assert.Empty(report.Dropped);
         var loaded = model.state_dict();
         foreach (var (key, tensor) in encoder) TensorAssert.Equal(tensor, loaded["bert." + key], key);

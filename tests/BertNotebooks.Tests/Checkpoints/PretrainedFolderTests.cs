@@ -72,9 +72,10 @@ public sealed class PretrainedFolderTests : IDisposable
         Assert.Equal("bert", root.GetProperty("model_type").GetString());
         Assert.Equal("sci.space", root.GetProperty("id2label").GetProperty("1").GetString());
         Assert.Equal(2, root.GetProperty("label2id").GetProperty("rec.autos").GetInt32());
-        foreach (var field in new[] { "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act",
-                                      "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size",
-                                      "initializer_range", "layer_norm_eps", "pad_token_id", "classifier_dropout", "position_embedding_type" })
+        foreach (var field in new[] { "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                                      "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings",
+                                      "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id", "classifier_dropout",
+                                      "position_embedding_type" })
             Assert.True(root.TryGetProperty(field, out _), $"config.json lacks {field}");
         Assert.Equal("pt", SafeTensors.ReadMetadata(Weights)["format"]);
 
@@ -151,7 +152,8 @@ public sealed class PretrainedFolderTests : IDisposable
         SafeTensors.Save(Path.Combine(folder, "model-00002-of-00002.safetensors"), second);
         var map = first.Keys.ToDictionary(k => k, _ => "model-00001-of-00002.safetensors")
             .Concat(second.Keys.ToDictionary(k => k, _ => "model-00002-of-00002.safetensors")).ToDictionary();
-        File.WriteAllText(Path.Combine(folder, CheckpointFiles.WeightsIndex), JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = map }));
+        File.WriteAllText(Path.Combine(folder, CheckpointFiles.WeightsIndex),
+            JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = map }));
         File.Delete(Weights);
         foreach (var t in tensors.Values) t.Dispose();
     }

@@ -71,7 +71,8 @@ public sealed class SafeTensorsTests
         using var folder = new TempFolder();
         using var scope = torch.NewDisposeScope();
         var path = folder.File("m.safetensors");
-        SafeTensors.Save(path, new Dictionary<string, torch.Tensor> { ["x"] = torch.ones(1) }, new Dictionary<string, string> { ["step"] = "12" });
+        SafeTensors.Save(path, new Dictionary<string, torch.Tensor> { ["x"] = torch.ones(1) },
+            new Dictionary<string, string> { ["step"] = "12" });
         var meta = SafeTensors.ReadMetadata(path);
         Assert.Equal(("pt", "12"), (meta["format"], meta["step"]));
     }
@@ -112,7 +113,9 @@ public sealed class SafeTensorsTests
             "no-offsets" => Build("""{"a":{"dtype":"F32","shape":[2]}}""", 8),
             "wrong-size" => Build("""{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,12]}}""", 16),
             "truncated" => Build("""{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", 8),
-            "overlap" => Build("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", 12),
+            "overlap" =>
+                Build("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""",
+                    12),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         });
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));

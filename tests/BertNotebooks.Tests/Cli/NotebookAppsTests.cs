@@ -25,7 +25,8 @@ public sealed class NotebookAppsTests
     {
         var code = "var x = 1;\ndisplay(x + 1);\nif (x > 0) display(\"yes\");\n$\"x = {x}\"  // the cell's value";
 
-        Assert.Equal("var x = 1;\nConsoleDisplay.Show(x + 1);\nif (x > 0) ConsoleDisplay.Show(\"yes\");\nConsoleDisplay.Show($\"x = {x}\");  // the cell's value",
+        Assert.Equal("var x = 1;\nConsoleDisplay.Show(x + 1);\nif (x > 0) ConsoleDisplay.Show(\"yes\");\n" +
+            "ConsoleDisplay.Show($\"x = {x}\");  // the cell's value",
             CellRewriter.Rewrite(code));
         Assert.Equal("var y = 2;", CellRewriter.Rewrite("var y = 2;")); // a cell that shows nothing
         Assert.Equal("using (a) { ConsoleDisplay.Show(b); }", CellRewriter.Rewrite("using (a) { display(b); }"));

@@ -4,7 +4,9 @@ using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Tests.Data;
 
-/// <summary>Data a user brings that is not what it seems: an unpacked archive, UTF-16, an empty class, changed classes, relative paths.</summary>
+/// <summary>
+/// Data a user brings that is not what it seems: an unpacked archive, UTF-16, an empty class, changed classes, relative paths.
+/// </summary>
 [Collection(EnvironmentCollection.Name)] // sets BERTNB_WORKING_DIR
 public sealed class DataEdgeTests : IDisposable
 {
@@ -12,7 +14,8 @@ public sealed class DataEdgeTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    static NewsgroupsOptions Local(string source) => new() { LocalSource = source, AllowDownload = false, CacheDirectory = "/nonexistent-bertnb-cache" };
+    static NewsgroupsOptions Local(string source) =>
+        new() { LocalSource = source, AllowDownload = false, CacheDirectory = "/nonexistent-bertnb-cache" };
 
     [Fact]
     public void An_uncompressed_tar_is_read_like_the_tar_gz()
@@ -56,7 +59,9 @@ public sealed class DataEdgeTests : IDisposable
     public void Classes_that_differ_from_the_run_folders_previous_data_are_named()
     {
         string Csv(string name, params string[] labels) =>
-            _temp.File(name, "text,label\n" + string.Join("\n", Enumerable.Range(0, 12).Select(i => $"text number {i},{labels[i % labels.Length]}")) + "\n");
+            _temp.File(name,
+                "text,label\n" + string.Join("\n", Enumerable.Range(0, 12).Select(i => $"text number {i},{labels[i % labels.Length]}"))
+                    + "\n");
         var run = RunSettings.For("smoke") with { RunName = _temp.File("run"), Dataset = Csv("before.csv", "sport", "space") };
         RecipeStages.PrepareData(run, log: new LineLog());
         var log = new LineLog();
@@ -69,7 +74,8 @@ public sealed class DataEdgeTests : IDisposable
     [Fact]
     public void A_relative_dataset_path_starts_at_the_working_directory_the_runner_passes_on()
     {
-        _temp.File("mine/reviews.csv", "text,label\n" + string.Join("\n", Enumerable.Range(0, 10).Select(i => $"text {i},{(i % 2 == 0 ? "a" : "b")}")) + "\n");
+        _temp.File("mine/reviews.csv",
+            "text,label\n" + string.Join("\n", Enumerable.Range(0, 10).Select(i => $"text {i},{(i % 2 == 0 ? "a" : "b")}")) + "\n");
         var before = Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR");
         try
         {

@@ -6,7 +6,8 @@ public class DatasetSplitterTests
 {
     static TextDataset Synthetic(params int[] perClass)
     {
-        var examples = perClass.SelectMany((n, label) => Enumerable.Range(0, n).Select(i => new TextExample($"c{label} #{i}", null, label))).ToArray();
+        var examples = perClass.SelectMany((n, label) => Enumerable.Range(0, n)
+            .Select(i => new TextExample($"c{label} #{i}", null, label))).ToArray();
         return new TextDataset(examples, perClass.Select((_, i) => $"class{i}").ToArray());
     }
 

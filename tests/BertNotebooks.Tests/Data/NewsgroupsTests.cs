@@ -16,7 +16,8 @@ public class NewsgroupsTests(ITestOutputHelper output)
         "talk.politics.mideast", "talk.politics.misc", "talk.religion.misc",
     ];
 
-    static NewsgroupsOptions Local(string source) => new() { LocalSource = source, AllowDownload = false, CacheDirectory = "/nonexistent-bertnb-cache" };
+    static NewsgroupsOptions Local(string source) =>
+        new() { LocalSource = source, AllowDownload = false, CacheDirectory = "/nonexistent-bertnb-cache" };
 
     [SharedDataFact("20news-bydate.tar.gz")]
     public void The_shared_archive_has_scikit_learns_counts_and_class_names()
@@ -54,7 +55,8 @@ public class NewsgroupsTests(ITestOutputHelper output)
     public void The_tutorial_split_pools_all_messages_80_20_without_a_test_set()
     {
         var options = Local(Shared.Data("20news-bydate.tar.gz"));
-        var splits = DatasetSpec.Parse("20newsgroups").Load(new DatasetLoadOptions { Split = new SplitOptions(Seed: 42), Newsgroups = options });
+        var splits = DatasetSpec.Parse("20newsgroups")
+            .Load(new DatasetLoadOptions { Split = new SplitOptions(Seed: 42), Newsgroups = options });
         var perClass = Newsgroups.Load(NewsgroupsSubset.All, options).CountPerClass();
 
         Assert.Equal(18846, splits.Train.Count + splits.Validation.Count);
@@ -171,7 +173,8 @@ public class NewsgroupsTests(ITestOutputHelper output)
     public void A_missing_split_folder_is_named()
     {
         using var temp = new TempFolder();
-        var path = TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus.Where(f => f.Name.StartsWith("20news-bydate-test/")));
+        var path = TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"),
+            TestArchives.TinyCorpus.Where(f => f.Name.StartsWith("20news-bydate-test/")));
 
         var error = Assert.Throws<DatasetFormatException>(() => Newsgroups.Load(NewsgroupsSubset.Train, Local(path)));
 
@@ -183,7 +186,8 @@ public class NewsgroupsTests(ITestOutputHelper output)
     public void A_folder_with_a_stray_file_is_rejected()
     {
         using var temp = new TempFolder();
-        var folder = TestArchives.WriteFolder(Path.Combine(temp.Path, "x"), TestArchives.TinyCorpus.Append(("20news-bydate-test/notes.txt", "x")));
+        var folder = TestArchives.WriteFolder(Path.Combine(temp.Path, "x"),
+            TestArchives.TinyCorpus.Append(("20news-bydate-test/notes.txt", "x")));
 
         var error = Assert.Throws<DatasetFormatException>(() => Newsgroups.Load(NewsgroupsSubset.Train, Local(folder)));
 
@@ -199,7 +203,8 @@ public class NewsgroupsTests(ITestOutputHelper output)
         var destination = Path.Combine(temp.Path, "cache", Newsgroups.ArchiveName);
         var reports = new List<DownloadProgress>();
 
-        NewsgroupsDownload.Fetch(server.Url("/files/20news"), destination, Convert.ToHexStringLower(SHA256.HashData(archive)), new SyncProgress(reports));
+        NewsgroupsDownload.Fetch(server.Url("/files/20news"), destination, Convert.ToHexStringLower(SHA256.HashData(archive)),
+            new SyncProgress(reports));
 
         Assert.Equal(archive, File.ReadAllBytes(destination));
         Assert.Equal(archive.Length, reports[^1].BytesReceived);
@@ -245,7 +250,10 @@ public class NewsgroupsTests(ITestOutputHelper output)
         using var temp = new TempFolder();
         var archive = TestArchives.Write(Path.Combine(temp.Path, "a.tar.gz"), TestArchives.TinyCorpus);
         using var server = LoopbackHttpServer.Serving([1, 2, 3]);
-        var options = new NewsgroupsOptions { LocalSource = archive, CacheDirectory = Path.Combine(temp.Path, "cache"), DownloadUrl = server.Url("/files/20news") };
+        var options = new NewsgroupsOptions
+        {
+            LocalSource = archive, CacheDirectory = Path.Combine(temp.Path, "cache"), DownloadUrl = server.Url("/files/20news")
+        };
 
         Assert.Equal(6, Newsgroups.Load(NewsgroupsSubset.Train, options).Count);
         Assert.Empty(server.Requests);

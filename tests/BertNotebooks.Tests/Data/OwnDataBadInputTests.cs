@@ -74,7 +74,8 @@ public class OwnDataBadInputTests
 
         Assert.Equal((validation, 3), (error.File, error.Line));
         Assert.Contains($"label 'c' does not occur in the training data ({train}; its labels: a, b)", error.Message);
-        var skipped = DatasetSpec.Csv(train, testPath: validation).Load(new DatasetLoadOptions { SkipBadRows = true, Split = new SplitOptions(Stratify: false) });
+        var skipped = DatasetSpec.Csv(train, testPath: validation)
+            .Load(new DatasetLoadOptions { SkipBadRows = true, Split = new SplitOptions(Stratify: false) });
         Assert.Equal(1, skipped.Test!.Count);
         Assert.Single(skipped.Skipped);
     }
@@ -159,7 +160,8 @@ public class OwnDataBadInputTests
     public void Invalid_json_lines_are_bad_rows_and_skipping_counts_each()
     {
         using var temp = new TempFolder();
-        var path = temp.File("a.jsonl", "{\"text\": \"x\", \"label\": 1}\n{oops\n[1,2]\n{\"text\": \"y\", \"label\": 1.5}\n{\"text\": \"z\", \"label\": 1}\n");
+        var path = temp.File("a.jsonl",
+            "{\"text\": \"x\", \"label\": 1}\n{oops\n[1,2]\n{\"text\": \"y\", \"label\": 1.5}\n{\"text\": \"z\", \"label\": 1}\n");
 
         var error = Fails(DatasetSpec.JsonLines(path));
         Assert.Equal(2, error.Line);
@@ -172,5 +174,6 @@ public class OwnDataBadInputTests
 
     [Fact]
     public void A_missing_file_is_named() =>
-        Assert.Contains("/nonexistent/x.csv does not exist", Assert.Throws<FileNotFoundException>(() => DatasetSpec.Csv("/nonexistent/x.csv").Load()).Message);
+        Assert.Contains("/nonexistent/x.csv does not exist",
+            Assert.Throws<FileNotFoundException>(() => DatasetSpec.Csv("/nonexistent/x.csv").Load()).Message);
 }

@@ -11,7 +11,8 @@ public class OwnDataFormatTests
     public void Csv_with_quotes_commas_line_breaks_and_given_splits()
     {
         using var temp = new TempFolder();
-        var train = temp.File("train.csv", "id,review,stars\r\n1,\"Great, really \"\"great\"\"\",pos\r\n2,\"two\nlines\",neg\r\n3,plain 5\" screen,pos\r\n");
+        var train = temp.File("train.csv",
+            "id,review,stars\r\n1,\"Great, really \"\"great\"\"\",pos\r\n2,\"two\nlines\",neg\r\n3,plain 5\" screen,pos\r\n");
         var validation = temp.File("dev.csv", "review,stars,id\nfine,pos,9\n");
         var test = temp.File("test.csv", "stars,review\nneg,awful\n");
 
@@ -39,7 +40,8 @@ public class OwnDataFormatTests
         Assert.Equal(["no", "yes"], splits.ClassNames);
         Assert.Equal(8, splits.Train.Count);
         Assert.Equal([1, 1], splits.Validation.CountPerClass());
-        Assert.All(splits.Train.Examples.Concat(splits.Validation.Examples), e => Assert.Equal(e.Text.Replace("question", "answer"), e.TextPair));
+        Assert.All(splits.Train.Examples.Concat(splits.Validation.Examples),
+            e => Assert.Equal(e.Text.Replace("question", "answer"), e.TextPair));
         Assert.Null(splits.Test);
         Assert.Equal(splits.Validation.Examples, spec.Load().Validation.Examples);
     }
@@ -48,7 +50,8 @@ public class OwnDataFormatTests
     public void Json_lines_with_integer_labels_sorted_numerically()
     {
         using var temp = new TempFolder();
-        var path = temp.File("data.jsonl", "{\"body\": \"a\", \"y\": 10}\n\n{\"body\": \"b\", \"y\": 9}\n{\"body\": \"c\", \"y\": 2}\n{\"body\": \"d\", \"y\": 10}\n");
+        var path = temp.File("data.jsonl",
+            "{\"body\": \"a\", \"y\": 10}\n\n{\"body\": \"b\", \"y\": 9}\n{\"body\": \"c\", \"y\": 2}\n{\"body\": \"d\", \"y\": 10}\n");
         var test = temp.File("test.jsonl", "{\"body\": \"e\", \"y\": 9, \"extra\": true}\n");
 
         var splits = DatasetSpec.JsonLines(path, textField: "body", labelField: "y", testPath: test).Load(NoStratify);
@@ -120,7 +123,8 @@ public class OwnDataFormatTests
     public void Parse_fills_columns_and_categories()
     {
         var tsv = DatasetSpec.Parse("data/x.tsv?text=q&pair=a&label=y&validation=data/v.tsv");
-        Assert.Equal(("data/x.tsv", "q", "a", "y", "data/v.tsv", (string?)null), (tsv.Path, tsv.TextColumn, tsv.PairColumn, tsv.LabelColumn, tsv.ValidationPath, tsv.TestPath));
+        Assert.Equal(("data/x.tsv", "q", "a", "y", "data/v.tsv", (string?)null),
+            (tsv.Path, tsv.TextColumn, tsv.PairColumn, tsv.LabelColumn, tsv.ValidationPath, tsv.TestPath));
         Assert.Equal(["sci.space", "rec.autos"], DatasetSpec.Parse("20newsgroups?categories=sci.space, rec.autos").Categories!);
     }
 

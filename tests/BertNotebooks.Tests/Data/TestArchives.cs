@@ -38,7 +38,10 @@ public static class TestArchives
             var slash = name.LastIndexOf('/');
             for (var i = name.IndexOf('/'); i >= 0 && i <= slash; i = name.IndexOf('/', i + 1))
                 if (folders.Add(name[..(i + 1)])) tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name[..(i + 1)]));
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.Latin1.GetBytes(text)) });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+            {
+                DataStream = new MemoryStream(Encoding.Latin1.GetBytes(text))
+            });
         }
     }
 

@@ -35,7 +35,8 @@ public sealed class ConsoleDisplayTests : IDisposable
         status.Update("step 1/2");
 
         var lines = _out.ToString().ReplaceLineEndings("\n").TrimEnd().Split('\n');
-        Assert.Equal(["name     value", "row 0 x      0", "name row 1 x  value 1.5", "name row 2 x  value 3", "starting", "[##########..........] step 1/2"], lines);
+        Assert.Equal(["name     value", "row 0 x      0", "name row 1 x  value 1.5", "name row 2 x  value 3", "starting",
+            "[##########..........] step 1/2"], lines);
     }
 
     [Fact]

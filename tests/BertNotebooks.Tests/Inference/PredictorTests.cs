@@ -48,7 +48,8 @@ public sealed class PredictorTests : IDisposable
     public void SentencePairsAreEncodedAsTwoSegmentsAndTheirTruncationIsReported()
     {
         using var predictor = Predictor.Load(_model, device: "cpu");
-        var pairs = predictor.PredictBatch(["the rocket", "the car"], textPairs: ["the ball", string.Join(' ', Enumerable.Repeat("goal", 40))]);
+        var pairs = predictor.PredictBatch(["the rocket", "the car"],
+            textPairs: ["the ball", string.Join(' ', Enumerable.Repeat("goal", 40))]);
         var single = predictor.Predict("the rocket");
 
         Assert.Equal(7, pairs[0].TokenCount); // [CLS] the rocket [SEP] the ball [SEP]
@@ -81,7 +82,8 @@ public sealed class PredictorTests : IDisposable
             Assert.Equal(single.Label, batch[i].Label);
             for (int c = 0; c < 3; c++) Assert.Equal(single.Probabilities[c], batch[i].Probabilities[c], 5);
             Assert.Equal(3, batch[i].TopK.Count); // capped at the number of classes
-            Assert.True(batch[i].TopK[0].Probability >= batch[i].TopK[1].Probability && batch[i].TopK[1].Probability >= batch[i].TopK[2].Probability);
+            Assert.True(batch[i].TopK[0].Probability >= batch[i].TopK[1].Probability
+                && batch[i].TopK[1].Probability >= batch[i].TopK[2].Probability);
             Assert.Equal(batch[i].Label, batch[i].TopK[0].Label);
         }
     }

@@ -10,8 +10,12 @@ public sealed class BertConfigTests
     public void DefaultsAreBertBaseUncased()
     {
         var c = new BertConfig();
-        Assert.Equal((30522, 768, 12, 12, 3072, 512, 2), (c.VocabSize, c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.IntermediateSize, c.MaxPositionEmbeddings, c.TypeVocabSize));
-        Assert.Equal(("gelu", 0.1, 0.1, 0.02, 1e-12, "absolute", "bert"), (c.HiddenAct, c.HiddenDropoutProb, c.AttentionProbsDropoutProb, c.InitializerRange, c.LayerNormEps, c.PositionEmbeddingType, c.ModelType));
+        Assert.Equal((30522, 768, 12, 12, 3072, 512, 2),
+            (c.VocabSize, c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.IntermediateSize, c.MaxPositionEmbeddings,
+                c.TypeVocabSize));
+        Assert.Equal(("gelu", 0.1, 0.1, 0.02, 1e-12, "absolute", "bert"),
+            (c.HiddenAct, c.HiddenDropoutProb, c.AttentionProbsDropoutProb, c.InitializerRange, c.LayerNormEps, c.PositionEmbeddingType,
+                c.ModelType));
         Assert.Equal(2, c.NumLabels);
     }
 
@@ -20,7 +24,9 @@ public sealed class BertConfigTests
     {
         var path = Path.Combine(Shared.Fixture("tiny-bert"), "config.json");
         var config = BertConfig.Load(path);
-        Assert.Equal((32, 2, 4, 64, 20, 0.2), (config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads, config.IntermediateSize, config.NumLabels, config.InitializerRange));
+        Assert.Equal((32, 2, 4, 64, 20, 0.2),
+            (config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads, config.IntermediateSize, config.NumLabels,
+                config.InitializerRange));
         Assert.Equal("LABEL_19", config.ClassNames[19]);
         Assert.Null(config.ClassifierDropout);
 
@@ -29,7 +35,8 @@ public sealed class BertConfigTests
         var writtenKeys = written.RootElement.EnumerateObject().Select(p => p.Name).ToList();
         Assert.Equal(writtenKeys.Order(StringComparer.Ordinal), writtenKeys);
         foreach (var field in original.RootElement.EnumerateObject())
-            Assert.True(written.RootElement.TryGetProperty(field.Name, out var value) && JsonElement.DeepEquals(field.Value, value), $"{field.Name} changed on a round trip");
+            Assert.True(written.RootElement.TryGetProperty(field.Name, out var value) && JsonElement.DeepEquals(field.Value, value),
+                $"{field.Name} changed on a round trip");
     }
 
     [Fact]
@@ -39,7 +46,8 @@ public sealed class BertConfigTests
         try
         {
             var path = Path.Combine(folder, "config.json");
-            var config = BertConfig.FromJson("""{"model_type":"bert","hidden_size":64,"num_attention_heads":4,"my_field":{"a":[1,2]},"transformers_version":"4.40.0"}""");
+            var config = BertConfig.FromJson("""{"model_type":"bert","hidden_size":64,"num_attention_heads":4,"my_field":""" +
+                """{"a":[1,2]},"transformers_version":"4.40.0"}""");
             config.Save(path);
             var again = BertConfig.Load(path);
             Assert.Equal(64, again.HiddenSize);
@@ -72,7 +80,8 @@ public sealed class BertConfigTests
     public void OtherModelTypesAreRefusedWithAClearMessage()
     {
         var e = Assert.Throws<NotSupportedException>(() => BertConfig.FromJson("""{"model_type":"roberta"}"""));
-        Assert.Equal("model_type 'roberta' is not supported yet; BertNotebooks supports BERT-architecture checkpoints (model_type 'bert').", e.Message);
+        Assert.Equal("model_type 'roberta' is not supported yet; " +
+            "BertNotebooks supports BERT-architecture checkpoints (model_type 'bert').", e.Message);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ public sealed class BertModelTests
         var keys = model.state_dict().Keys.ToHashSet();
         var expected = new List<string>
         {
-            "bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight", "bert.embeddings.token_type_embeddings.weight",
+            "bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight",
+            "bert.embeddings.token_type_embeddings.weight",
             "bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias",
             "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias",
         };
@@ -88,7 +89,8 @@ public sealed class BertModelTests
         model.eval();
         TensorAssert.Equal(model.forward(batch).Logits, model.forward(batch).Logits, "eval logits");
         model.train();
-        Assert.True(TensorAssert.MaxAbsDiff(model.forward(batch).Logits, model.forward(batch).Logits) > 1e-4, "train-mode forwards should differ");
+        Assert.True(TensorAssert.MaxAbsDiff(model.forward(batch).Logits, model.forward(batch).Logits) > 1e-4,
+            "train-mode forwards should differ");
     }
 
     [Fact]

@@ -16,7 +16,8 @@ public sealed class HandForwardTests
         var (model, _) = BertForSequenceClassification.FromPretrained(Shared.Fixture("tiny-bert"));
         model.eval();
         // Two texts, the second padded after 5 tokens, the first using segment B for its last 3.
-        var ids = tensor(new long[,] { { 101, 7592, 2088, 2003, 1037, 3231, 102, 2023, 2003, 102 }, { 101, 2307, 2154, 999, 102, 0, 0, 0, 0, 0 } });
+        var ids = tensor(new long[,] { { 101, 7592, 2088, 2003, 1037, 3231, 102, 2023, 2003, 102 },
+            { 101, 2307, 2154, 999, 102, 0, 0, 0, 0, 0 } });
         var mask = tensor(new long[,] { { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0 } });
         var types = tensor(new long[,] { { 0, 0, 0, 0, 0, 0, 0, 1, 1, 1 }, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } });
         return (model, new EncodedBatch(ids, mask, types));
@@ -92,7 +93,8 @@ public sealed class HandTrainingStepTests
         var trained = byTrainer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in byHand.named_parameters())
             Assert.True((parameter - trained[name]).abs().max().item<float>() <= 1e-6f, $"{name} differs");
-        Assert.True((byHand.named_parameters().First().parameter - TinyBert().named_parameters().First().parameter).abs().max().item<float>() > 0,
+        Assert.True((byHand.named_parameters().First().parameter - TinyBert().named_parameters().First().parameter)
+            .abs().max().item<float>() > 0,
             "the step changed nothing, so the comparison proves nothing");
     }
 }

@@ -87,7 +87,8 @@ public sealed class LibTorchLocationTests : IDisposable
     [Fact]
     public void A_python_that_cannot_start_is_reported()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => LibTorchLocation.FromPython(Path.Combine(_root, "no-python"), LibTorchSharp));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            LibTorchLocation.FromPython(Path.Combine(_root, "no-python"), LibTorchSharp));
         Assert.Contains("could not be started", error.Message);
     }
 

@@ -20,7 +20,9 @@ public class TorchNativeTests
     public void Old_libstdcxx_gets_the_marker_version_weakened()
     {
         var elf = ElfSymbolVersions.Read(LibTorchSharpPath);
-        var older = elf.Needed.Where(v => v.Library == "libstdc++.so.6" && v.Version != "GLIBCXX_3.4.32").Select(v => v.Version).ToHashSet();
+        var older = elf.Needed.Where(v => v.Library == "libstdc++.so.6" && v.Version != "GLIBCXX_3.4.32")
+            .Select(v => v.Version)
+            .ToHashSet();
 
         var weaken = TorchNative.VersionsToWeaken(elf, older);
 

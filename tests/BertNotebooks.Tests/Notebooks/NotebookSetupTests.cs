@@ -18,8 +18,10 @@ public sealed class NotebookSetupTests
         var newer = new AssemblyName("FSharp.Core, Version=99.1.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a");
 
         Assert.Same(loaded, KernelCompatibility.AnswerWithLoaded(newer, AppDomain.CurrentDomain.GetAssemblies()));
-        Assert.Null(KernelCompatibility.AnswerWithLoaded(new AssemblyName("Plotly.NET, Version=6.0.0.0"), AppDomain.CurrentDomain.GetAssemblies()));
-        Assert.Null(KernelCompatibility.AnswerWithLoaded(newer, [typeof(object).Assembly])); // nothing loaded: the runtime's own error stands
+        Assert.Null(KernelCompatibility.AnswerWithLoaded(new AssemblyName("Plotly.NET, Version=6.0.0.0"),
+            AppDomain.CurrentDomain.GetAssemblies()));
+        Assert.Null(KernelCompatibility.AnswerWithLoaded(newer,
+            [typeof(object).Assembly])); // nothing loaded: the runtime's own error stands
     }
 
     [Fact]
@@ -44,7 +46,8 @@ public sealed class NotebookSetupTests
             var cells = document.RootElement.GetProperty("cells").EnumerateArray().ToList();
             var tagged = cells.Count(c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
                 && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
-            Assert.True(tagged == 1, $"{Path.GetFileName(notebook)} has {tagged} cells tagged 'parameters'; tag the one that declares the defaults.");
+            Assert.True(tagged == 1,
+                $"{Path.GetFileName(notebook)} has {tagged} cells tagged 'parameters'; tag the one that declares the defaults.");
             var ids = cells.Select(c => c.TryGetProperty("id", out var id) ? id.GetString() : null).ToList();
             Assert.True(ids.All(id => id is not null) && ids.Distinct().Count() == ids.Count,
                 $"{Path.GetFileName(notebook)}: every cell needs an id of its own (nbformat 4.5).");
@@ -62,7 +65,8 @@ public sealed class NotebookSetupTests
         Assert.NotEmpty(references);
         foreach (Match reference in references)
             Assert.True(pinned.TryGetValue(reference.Groups[1].Value, out var version) && version == reference.Groups[2].Value,
-                $"setup.dib loads {reference.Groups[1].Value} {reference.Groups[2].Value}; Directory.Packages.props pins {version ?? "nothing"}.");
+                $"setup.dib loads {reference.Groups[1].Value} {reference.Groups[2].Value}; " +
+                $"Directory.Packages.props pins {version ?? "nothing"}.");
         Assert.Contains("#r \"../lib/BertNotebooks/bin/notebooks/BertNotebooks.dll\"", setup);
         Assert.True(File.Exists(Path.Combine(Root, "lib", "BertNotebooks", "bin", "notebooks", "BertNotebooks.dll")),
             "The library's build output is not where setup.dib loads it from.");

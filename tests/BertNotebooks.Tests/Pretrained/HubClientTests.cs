@@ -38,7 +38,8 @@ public sealed class HubClientTests : IDisposable
         foreach (var (name, content) in files) Assert.Equal(content, File.ReadAllBytes(Path.Combine(folder, name)));
         Assert.Contains(server.Requests, r => r.Path.EndsWith("/tokenizer_config.json", StringComparison.Ordinal)); // optional: 404 is fine
         Assert.All(server.Requests, r => Assert.Equal("Bearer secret", r.Authorization));
-        Assert.Contains(new DownloadProgress("model.safetensors", files["model.safetensors"].Length, files["model.safetensors"].Length), progress);
+        Assert.Contains(new DownloadProgress("model.safetensors", files["model.safetensors"].Length, files["model.safetensors"].Length),
+            progress);
 
         var requests = server.Requests.Count;
         Assert.Equal(folder, await hub.DownloadModelAsync(Repo));

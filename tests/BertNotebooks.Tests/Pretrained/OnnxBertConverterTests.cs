@@ -20,7 +20,10 @@ public sealed class OnnxBertConverterTests
         {
             ["encoder.layer.0.output.dense.bias"] = Floats("encoder.layer.0.output.dense.bias", [3], 0.5f, 0.25f, 0.125f),
             [weightName] = Floats(weightName, [2, 3], 1, 2, 3, 4, 5, 6), // (in 2, out 3)
-            ["embeddings.position_ids"] = new OnnxTensor { Name = "embeddings.position_ids", Dims = [1, 2], DataType = OnnxTensor.Int64, Int64Data = [0, 1] },
+            ["embeddings.position_ids"] = new OnnxTensor
+            {
+                Name = "embeddings.position_ids", Dims = [1, 2], DataType = OnnxTensor.Int64, Int64Data = [0, 1]
+            },
         },
         Nodes =
         [
@@ -38,7 +41,8 @@ public sealed class OnnxBertConverterTests
         try
         {
             // position_ids is a buffer that HF checkpoints no longer carry.
-            Assert.Equal(["encoder.layer.0.output.dense.bias", "encoder.layer.0.output.dense.weight"], stateDict.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["encoder.layer.0.output.dense.bias", "encoder.layer.0.output.dense.weight"],
+                stateDict.Keys.Order(StringComparer.Ordinal));
             var weight = stateDict["encoder.layer.0.output.dense.weight"];
             Assert.Equal([3L, 2L], weight.shape);
             Assert.Equal([1f, 4f, 2f, 5f, 3f, 6f], weight.data<float>().ToArray());

@@ -74,7 +74,8 @@ public sealed class PretrainedModelsTests(TemporaryModelsDir models) : IClassFix
         var initialised = report.Initialised.Select(k => k.Key).ToList();
         Assert.Contains("bert.pooler.dense.weight", initialised);
         Assert.Contains("bert.pooler.dense.bias", initialised);
-        Assert.All(initialised, k => Assert.True(k.StartsWith("bert.pooler.", StringComparison.Ordinal) || k.StartsWith("classifier.", StringComparison.Ordinal), k));
+        Assert.All(initialised, k => Assert.True(
+            k.StartsWith("bert.pooler.", StringComparison.Ordinal) || k.StartsWith("classifier.", StringComparison.Ordinal), k));
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using BertNotebooks.Training;
 
 namespace BertNotebooks.Tests.Recipe;
 
-/// <summary>What a run folder tells the user as training starts: resumes, leftovers of a killed save, clamped settings, the way out.</summary>
+/// <summary>
+/// What a run folder tells the user as training starts: resumes, leftovers of a killed save, clamped settings, the way out.
+/// </summary>
 public sealed class RecipeStagesEdgeTests : IDisposable
 {
     readonly TempFolder _temp = new();
@@ -18,10 +20,12 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         if (!Directory.Exists(model))
         {
             Directory.CreateDirectory(model);
-            foreach (var file in Directory.GetFiles(Shared.Fixture("tiny-bert"))) File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+            foreach (var file in Directory.GetFiles(Shared.Fixture("tiny-bert")))
+                File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
             File.Copy(Shared.Data("bert-base-uncased-vocab.txt"), Path.Combine(model, "vocab.txt"));
         }
-        var rows = Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? $"\"the team won game {i}\",sport" : $"\"my disk drive {i} clicks\",computer");
+        var rows = Enumerable.Range(0, 12)
+            .Select(i => i % 2 == 0 ? $"\"the team won game {i}\",sport" : $"\"my disk drive {i} clicks\",computer");
         var csv = _temp.File("tiny.csv", "text,label\n" + string.Join("\n", rows) + "\n");
         return RunSettings.For("smoke") with
         {
@@ -93,7 +97,9 @@ public sealed class RecipeStagesEdgeTests : IDisposable
 
         var trainer = RecipeStages.CreateTrainer(run, RecipeStages.PrepareData(run), log);
 
-        Assert.Contains(log.Lines, l => l.StartsWith("max length 100000 → ", StringComparison.Ordinal) && l.EndsWith(", the model's limit", StringComparison.Ordinal));
+        Assert.Contains(log.Lines,
+            l => l.StartsWith("max length 100000 → ", StringComparison.Ordinal)
+                && l.EndsWith(", the model's limit", StringComparison.Ordinal));
         Assert.True(trainer.Args.MaxLength < 100000);
     }
 
@@ -108,7 +114,8 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         Assert.StartsWith("---\nlicense: other", card.ReplaceLineEndings("\n"));
         Assert.Contains($"base_model: {run.Model}", card);
         Assert.Contains("`computer`, `sport`", card);
-        Assert.Contains("| LearningRate | 5E-05 |".Replace("5E-05", run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)), card);
+        Assert.Contains("| LearningRate | 5E-05 |".Replace("5E-05",
+            run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)), card);
         Assert.Contains("Best validation accuracy:", card);
         Assert.All(["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "config.json", "model.safetensors"],
             file => Assert.True(File.Exists(Path.Combine(run.BestModelDir, file)), file));

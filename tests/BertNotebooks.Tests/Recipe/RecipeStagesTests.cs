@@ -26,8 +26,10 @@ public sealed class RecipeStagesTests : IDisposable
 
     string SportsAndComputersCsv()
     {
-        string[] sports = ["the team won the final game", "a late goal decided the match", "the pitcher threw a perfect inning", "fans cheered the winning run"];
-        string[] computers = ["my disk drive makes a clicking noise", "the new graphics card needs a driver", "the printer port stopped working", "memory upgrade for my computer"];
+        string[] sports = ["the team won the final game", "a late goal decided the match", "the pitcher threw a perfect inning",
+            "fans cheered the winning run"];
+        string[] computers = ["my disk drive makes a clicking noise", "the new graphics card needs a driver",
+            "the printer port stopped working", "memory upgrade for my computer"];
         var rows = sports.Select(t => $"\"{t}\",sport").Concat(computers.Select(t => $"\"{t}\",computer"))
             .SelectMany(r => Enumerable.Repeat(r, 3));
         return _temp.File("tiny.csv", "text,label\n" + string.Join("\n", rows) + "\n");

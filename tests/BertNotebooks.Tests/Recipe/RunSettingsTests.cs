@@ -23,7 +23,8 @@ public sealed class RunSettingsTests
         var args = full.ToTrainingArguments();
 
         Assert.Null(full.MaxTrainDocs);
-        Assert.Equal((512, 3.0, 8, 500, 0.01, 400), (args.MaxLength, args.NumTrainEpochs, args.PerDeviceTrainBatchSize, args.WarmupSteps, args.WeightDecay, args.EvalSteps));
+        Assert.Equal((512, 3.0, 8, 500, 0.01, 400),
+            (args.MaxLength, args.NumTrainEpochs, args.PerDeviceTrainBatchSize, args.WarmupSteps, args.WeightDecay, args.EvalSteps));
         Assert.Equal(IntervalStrategy.Steps, args.EvalStrategy);
     }
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace BertNotebooks.Tests.TestSupport;
 
-/// <summary>Another process, alive until disposed (a <c>sleep</c>), or the id of one that has ended: the two kinds of lock holder.</summary>
+/// <summary>
+/// Another process, alive until disposed (a <c>sleep</c>), or the id of one that has ended: the two kinds of lock holder.
+/// </summary>
 public sealed class LiveProcess : IDisposable
 {
     readonly Process _process = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;

@@ -14,7 +14,9 @@ public sealed class LoopbackHttpServer : IDisposable
 {
     public sealed record Request(string Path, string? Range, string? Authorization);
 
-    /// <summary>What to answer. <paramref name="SendBytes"/> below Body.Length cuts the response off there (the declared length stays).</summary>
+    /// <summary>
+    /// What to answer. <paramref name="SendBytes"/> below Body.Length cuts the response off there (the declared length stays).
+    /// </summary>
     public sealed record Reply(int Status, byte[] Body, IReadOnlyDictionary<string, string>? Headers = null, int? SendBytes = null)
     {
         public static Reply NotFound => new(404, "Entry not found"u8.ToArray());
@@ -48,10 +50,14 @@ public sealed class LoopbackHttpServer : IDisposable
         _loop = Task.Run(ServeAsync);
     }
 
-    /// <summary>Answers every request with <paramref name="body"/>, or only its first <paramref name="sendBytes"/> bytes (a dropped connection).</summary>
+    /// <summary>
+    /// Answers every request with <paramref name="body"/>, or only its first <paramref name="sendBytes"/> bytes (a dropped connection).
+    /// </summary>
     public static LoopbackHttpServer Serving(byte[] body, int? sendBytes = null) => new(_ => new Reply(200, body, SendBytes: sendBytes));
 
-    /// <summary>Serves <paramref name="files"/> (name → bytes) as repo <paramref name="repo"/> at revision main; 404 for anything else.</summary>
+    /// <summary>
+    /// Serves <paramref name="files"/> (name → bytes) as repo <paramref name="repo"/> at revision main; 404 for anything else.
+    /// </summary>
     public static Func<Request, Reply> Repository(string repo, IReadOnlyDictionary<string, byte[]> files) => request =>
         request.Path.StartsWith($"/{repo}/resolve/main/", StringComparison.Ordinal) &&
         files.TryGetValue(request.Path[$"/{repo}/resolve/main/".Length..], out var content)
@@ -79,9 +85,11 @@ public sealed class LoopbackHttpServer : IDisposable
         using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
         var requestLine = await reader.ReadLineAsync(_stop.Token) ?? "";
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var line = await reader.ReadLineAsync(_stop.Token); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync(_stop.Token))
+        for (var line = await reader.ReadLineAsync(_stop.Token); !string.IsNullOrEmpty(line);
+            line = await reader.ReadLineAsync(_stop.Token))
             headers[line[..line.IndexOf(':')]] = line[(line.IndexOf(':') + 1)..].Trim();
-        var request = new Request(requestLine.Split(' ')[1], headers.GetValueOrDefault("Range"), headers.GetValueOrDefault("Authorization"));
+        var request = new Request(requestLine.Split(' ')[1], headers.GetValueOrDefault("Range"),
+            headers.GetValueOrDefault("Authorization"));
         Requests.Enqueue(request);
 
         var reply = _handler(request);

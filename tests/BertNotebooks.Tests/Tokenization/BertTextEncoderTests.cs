@@ -136,7 +136,9 @@ public class BertTextEncoderTests
         var encoder = folder.Encoder();
         var random = new Random(7);
         string[] words = ["hello", "world", "worlds", "fine", "it's", "!", "unknown", "Hello,"];
-        var texts = Enumerable.Range(0, 500).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(0, 80)).Select(_ => words[random.Next(words.Length)]))).ToArray();
+        var texts = Enumerable.Range(0, 500)
+            .Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(0, 80)).Select(_ => words[random.Next(words.Length)])))
+            .ToArray();
         var labels = Enumerable.Range(0, texts.Length).Select(i => i % 20).ToArray();
 
         var batch = encoder.EncodeBatch(texts, 64, labels);

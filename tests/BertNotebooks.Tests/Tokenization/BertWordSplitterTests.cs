@@ -3,10 +3,15 @@ using BertNotebooks.Tokenization;
 
 namespace BertNotebooks.Tests.Tokenization;
 
-/// <summary>The ASCII fast path must give exactly the words that HF's normalizer and pre-tokenizer give, as the general path does.</summary>
+/// <summary>
+/// The ASCII fast path must give exactly the words that HF's normalizer and pre-tokenizer give, as the general path does.
+/// </summary>
 public class BertWordSplitterTests
 {
-    static readonly Dictionary<string, int> Specials = new() { ["[PAD]"] = 0, ["[UNK]"] = 100, ["[CLS]"] = 101, ["[SEP]"] = 102, ["[MASK]"] = 103 };
+    static readonly Dictionary<string, int> Specials = new()
+    {
+        ["[PAD]"] = 0, ["[UNK]"] = 100, ["[CLS]"] = 101, ["[SEP]"] = 102, ["[MASK]"] = 103
+    };
 
     struct Collector : IWordSink
     {

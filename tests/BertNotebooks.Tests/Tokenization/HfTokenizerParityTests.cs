@@ -26,7 +26,8 @@ public class HfTokenizerParityTests
         using var folder = specialsOnly ? new ModelFolder(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]) : null;
         var vocabPath = folder?.VocabPath ?? Shared.Data("bert-base-uncased-vocab.txt");
         if (!specialsOnly)
-            Assert.Equal(doc.RootElement.GetProperty("vocab_sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(vocabPath))));
+            Assert.Equal(doc.RootElement.GetProperty("vocab_sha256").GetString(),
+                Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(vocabPath))));
         var encoder = BertTextEncoder.FromVocab(vocabPath, doLowerCase: true);
 
         var failures = new List<string>();
@@ -44,8 +45,10 @@ public class HfTokenizerParityTests
         if (expected.SequenceEqual(actual)) return;
         int at = 0;
         while (at < Math.Min(expected.Length, actual.Length) && expected[at] == actual[at]) at++;
-        failures.Add($"case {index} ({JsonSerializer.Serialize(text[..Math.Min(text.Length, 40)])}…) {field}: first difference at position {at}: " +
-            $"HF {(at < expected.Length ? expected[at] : "end")} vs ours {(at < actual.Length ? actual[at] : "end")} (lengths {expected.Length} vs {actual.Length})");
+        failures.Add($"case {index} ({JsonSerializer.Serialize(text[..Math.Min(text.Length, 40)])}…) {field}: " +
+            $"first difference at position {at}: " +
+            $"HF {(at < expected.Length ? expected[at] : "end")} vs ours {(at < actual.Length ? actual[at] : "end")} " +
+            $"(lengths {expected.Length} vs {actual.Length})");
     }
 
     static int[] Ints(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];

@@ -7,7 +7,8 @@ namespace BertNotebooks.Tests.Tokenization;
 sealed class ModelFolder : IDisposable
 {
     /// <summary>The five BERT specials in bert-base-uncased's relative order, then a few words.</summary>
-    public static readonly string[] SmallVocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world", "##s", ",", "!", ".", "'", "it", "s", "fine", "Hello"];
+    public static readonly string[] SmallVocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world", "##s", ",", "!", ".",
+        "'", "it", "s", "fine", "Hello"];
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bertnb-tok-{Guid.NewGuid():N}");
 

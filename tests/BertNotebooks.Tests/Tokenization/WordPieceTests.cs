@@ -2,11 +2,14 @@ using BertNotebooks.Tokenization;
 
 namespace BertNotebooks.Tests.Tokenization;
 
-/// <summary>HF's WordPiece rules on a small vocabulary, through both of its lookups (packed short ASCII, dictionary for the rest).</summary>
+/// <summary>
+/// HF's WordPiece rules on a small vocabulary, through both of its lookups (packed short ASCII, dictionary for the rest).
+/// </summary>
 public class WordPieceTests
 {
     const string Long = "abcdefghijklmnopqrs"; // 19 characters: too long for the packed table
-    static readonly string[] Vocab = ["[UNK]", "un", "unaff", "##aff", "##able", "##a", "##b", "##l", "##e", "b", Long, "##é", "é", "😀", "##😀", "x"];
+    static readonly string[] Vocab = ["[UNK]", "un", "unaff", "##aff", "##able", "##a", "##b", "##l", "##e", "b", Long,
+        "##é", "é", "😀", "##😀", "x"];
     static readonly WordPiece Model = new(Vocab, unknownId: 0);
 
     static string[] Pieces(string word)
@@ -54,7 +57,10 @@ public class WordPieceTests
         var texts = new List<string> { "a", "a\0", "\0a" };
         for (int position = 0; position < PackedTokenTable.MaxChars; position++)
             texts.Add(new string('a', position) + "b" + new string('a', PackedTokenTable.MaxChars - 1 - position));
-        var keys = texts.SelectMany(t => new[] { false, true }.Select(flag => PackedTokenTable.TryPack(t, flag, out var key) ? key : throw new InvalidOperationException(t))).ToList();
+        var keys = texts
+            .SelectMany(t => new[] { false, true }
+                .Select(flag => PackedTokenTable.TryPack(t, flag, out var key) ? key : throw new InvalidOperationException(t)))
+            .ToList();
         Assert.Equal(keys.Count, keys.Distinct().Count());
 
         var table = new PackedTokenTable([.. keys.Select((key, id) => (key, id))]);

@@ -8,7 +8,8 @@ public sealed class CheckpointRotationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    string[] Make(params int[] steps) => steps.Select(s => Directory.CreateDirectory(Path.Combine(_dir, $"checkpoint-{s}")).FullName).ToArray();
+    string[] Make(params int[] steps) =>
+        steps.Select(s => Directory.CreateDirectory(Path.Combine(_dir, $"checkpoint-{s}")).FullName).ToArray();
 
     [Fact]
     public void OldestAreDeletedButTheBestIsKept()

@@ -7,7 +7,8 @@ namespace BertNotebooks.Tests.Training;
 public sealed class DatasetPreparationTests
 {
     static readonly TextDataset Data = new(
-        Enumerable.Range(0, 50).Select(i => new TextExample($"text {i}", i % 5 == 0 ? $"pair {i}" : null, i % 2)).ToList(), ["even", "odd"]);
+        Enumerable.Range(0, 50).Select(i => new TextExample($"text {i}", i % 5 == 0 ? $"pair {i}" : null, i % 2)).ToList(),
+        ["even", "odd"]);
 
     [Fact]
     public void SubsetIsSeededKeepsOrderAndClassNames()
@@ -35,7 +36,8 @@ public sealed class DatasetPreparationTests
             var examples = DatasetPreparation.Tokenize(encoder, Data, maxLength: 16);
             Assert.Equal(Data.Examples.Select(e => e.Label), examples.Select(e => e.Label));
             Assert.Equal(Data.Examples.Select(e => e.TextPair is not null), examples.Select(e => e.TokenTypeIds.Contains(1)));
-            var single = DatasetPreparation.Tokenize(encoder, new TextDataset([new TextExample("text 1", null, 1)], Data.ClassNames), maxLength: 16);
+            var single = DatasetPreparation.Tokenize(encoder, new TextDataset([new TextExample("text 1", null, 1)], Data.ClassNames),
+                maxLength: 16);
             Assert.Equal(encoder.Encode("text 1", 16, 1).InputIds, single[0].InputIds);
         }
         finally

@@ -83,7 +83,8 @@ public sealed class TrainerTests : IDisposable
         var logged = new Trainer(straight, args with { OutputDir = Path.Combine(_dir, "cosine-straight") }, _train).Train()
             .State.LogHistory.Where(e => e.ContainsKey("learning_rate")).Select(e => e["learning_rate"]).ToList();
         // Logged after step s (1-based): the rate of the next step, 5e-2 * 0.5 * (1 + cos(pi * (s - 2) / 8)) past the warmup.
-        var expected = Enumerable.Range(1, 10).Select(s => new LearningRateSchedule(5e-2, 2, 10, LearningRateSchedule.Cosine).LearningRateAt(s));
+        var expected = Enumerable.Range(1, 10)
+            .Select(s => new LearningRateSchedule(5e-2, 2, 10, LearningRateSchedule.Cosine).LearningRateAt(s));
         Assert.Equal(expected, logged);
         Assert.Equal(5e-2 * 0.5 * (1 + Math.Cos(Math.PI / 8)), logged[2], 12);
 
@@ -92,7 +93,8 @@ public sealed class TrainerTests : IDisposable
         new Trainer(interrupted, args, _train) { Progress = new Synchronous<TrainerProgress>(p => { if (p.Step == 5) cancel.Cancel(); }) }
             .Train(cancel: cancel.Token);
         using var other = new TinyClassifier();
-        var linear = Assert.Throws<ArgumentException>(() => new Trainer(other, args with { LrSchedulerType = "linear" }, _train).Train("latest"));
+        var linear = Assert.Throws<ArgumentException>(() =>
+            new Trainer(other, args with { LrSchedulerType = "linear" }, _train).Train("latest"));
         Assert.Contains("'cosine' schedule", linear.Message);
         using var fresh = new TinyClassifier(seed: 99);
         new Trainer(fresh, args, _train).Train("latest");
@@ -229,7 +231,8 @@ public sealed class TrainerTests : IDisposable
         using var whole = new TinyClassifier(dropoutProbability: 0);
         using var halves = new TinyClassifier(dropoutProbability: 0);
         new Trainer(whole, Args("whole") with { SaveStrategy = IntervalStrategy.No }, _train).Train();
-        var accumulated = new Trainer(halves, Args("halves") with { SaveStrategy = IntervalStrategy.No, PerDeviceTrainBatchSize = 4, GradientAccumulationSteps = 2 }, _train);
+        var accumulated = new Trainer(halves,
+            Args("halves") with { SaveStrategy = IntervalStrategy.No, PerDeviceTrainBatchSize = 4, GradientAccumulationSteps = 2 }, _train);
         Assert.Equal(5, accumulated.StepsPerEpoch);
         accumulated.Train();
         SameWeights(Weights(whole), Weights(halves));
@@ -242,7 +245,8 @@ public sealed class TrainerTests : IDisposable
         var live = new List<long>();
         var trainer = new Trainer(model, Args("memory") with { EvalStrategy = IntervalStrategy.Steps, EvalSteps = 4 }, _train, _eval)
         {
-            Progress = new Synchronous<TrainerProgress>(p => { if (p.Stage == "train") live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount); }),
+            Progress = new Synchronous<TrainerProgress>(p =>
+                { if (p.Stage == "train") live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount); }),
         };
         trainer.Train();
         Assert.Equal(15, live.Count);

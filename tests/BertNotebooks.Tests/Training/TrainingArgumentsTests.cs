@@ -6,8 +6,10 @@ public sealed class TrainingArgumentsTests
 {
     public static TheoryData<TrainingArguments, string> Invalid => new()
     {
-        { new() { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Epoch, SaveStrategy = IntervalStrategy.Steps }, "save and eval strategy to match" },
-        { new() { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Steps, EvalSteps = 30, SaveSteps = 50 }, "SaveSteps 50 is not a multiple of EvalSteps 30" },
+        { new() { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Epoch, SaveStrategy = IntervalStrategy.Steps },
+            "save and eval strategy to match" },
+        { new() { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Steps, EvalSteps = 30, SaveSteps = 50 },
+            "SaveSteps 50 is not a multiple of EvalSteps 30" },
         { new() { LoadBestModelAtEnd = true }, "set EvalStrategy to Steps or Epoch" },
         { new() { PerDeviceTrainBatchSize = 0 }, "PerDeviceTrainBatchSize must be positive" },
         { new() { GradientAccumulationSteps = -1 }, "GradientAccumulationSteps must be positive" },
@@ -16,7 +18,8 @@ public sealed class TrainingArgumentsTests
         { new() { WarmupSteps = 10, WarmupRatio = 0.1 }, "not both" },
         { new() { AdamBeta2 = 1 }, "AdamBeta2 must be in [0, 1)" },
         { new() { SaveTotalLimit = 0 }, "SaveTotalLimit must be positive" },
-        { new() { EvalStrategy = IntervalStrategy.Steps, LoggingSteps = 0, LoggingStrategy = IntervalStrategy.No }, "EvalSteps (or LoggingSteps, its fallback) must be positive" },
+        { new() { EvalStrategy = IntervalStrategy.Steps, LoggingSteps = 0, LoggingStrategy = IntervalStrategy.No },
+            "EvalSteps (or LoggingSteps, its fallback) must be positive" },
         { new() { EarlyStoppingPatience = 3 }, "EarlyStoppingPatience needs LoadBestModelAtEnd" },
         { new() { OutputDir = " " }, "OutputDir must be set" },
         { new() { Precision = "fp16" }, "Unknown precision 'fp16'. Use auto" },
@@ -45,5 +48,8 @@ public sealed class TrainingArgumentsTests
 
     [Fact]
     public void MatchingStepStrategiesWithAMultipleAreAccepted() =>
-        new TrainingArguments { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Steps, EvalSteps = 25, SaveSteps = 50, EarlyStoppingPatience = 2 }.Validate();
+        new TrainingArguments
+        {
+            LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Steps, EvalSteps = 25, SaveSteps = 50, EarlyStoppingPatience = 2
+        }.Validate();
 }

@@ -27,7 +27,8 @@ public sealed class TrajectoryParityTests
         model.train();
         var args = new TrainingArguments
         {
-            LearningRate = 1e-3, AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8, WeightDecay = 0.01, MaxGradNorm = 1.0, WarmupSteps = 2,
+            LearningRate = 1e-3, AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8, WeightDecay = 0.01, MaxGradNorm = 1.0,
+            WarmupSteps = 2,
         };
         using var stepper = new OptimizerStepper(model, args, totalSteps: 6, warmupSteps: 2);
 
@@ -52,7 +53,8 @@ public sealed class TrajectoryParityTests
         model.eval();
         using (torch.no_grad())
         {
-            var logits = model.call(new EncodedBatch(reference["input_ids"], reference["attention_mask"], reference["token_type_ids"])).Logits;
+            var logits = model.call(new EncodedBatch(reference["input_ids"], reference["attention_mask"], reference["token_type_ids"]))
+                .Logits;
             TensorAssert.Close(reference["trajectory.final_logits"], logits, 1e-4, "trajectory.final_logits");
         }
     }
