@@ -18,7 +18,7 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using BertNotebooks.Notebooks;
 
-var notebookApp = NotebookApp.Start(args, []);
+var notebookApp = NotebookApp.Start(args, ["profile", "runName", "model", "maxLength", "epochs", "batchSize", "learningRate", "warmupSteps", "weightDecay", "evalSteps", "lrSchedulerType", "device", "precision", "resume"]);
 
 // ---- cell 1 ----
 // # 04 · Training: the Hugging Face Trainer's recipe
@@ -77,6 +77,21 @@ string? lrSchedulerType = null; // null: linear (the tutorial's); cosine, consta
 string? device = null;
 string? precision = null;  // null: auto, bf16 matmuls where the CPU or GPU has bf16 units, else fp32 (HF's bf16=True)
 var resume = true;       // continue from this run's last checkpoint, if any; false starts over
+// The command line sets them: --profile VALUE, --run-name VALUE, --model VALUE, ...
+profile = notebookApp.Parameter("profile", profile);
+runName = notebookApp.Parameter("runName", runName);
+model = notebookApp.Parameter("model", model);
+maxLength = notebookApp.Parameter("maxLength", maxLength);
+epochs = notebookApp.Parameter("epochs", epochs);
+batchSize = notebookApp.Parameter("batchSize", batchSize);
+learningRate = notebookApp.Parameter("learningRate", learningRate);
+warmupSteps = notebookApp.Parameter("warmupSteps", warmupSteps);
+weightDecay = notebookApp.Parameter("weightDecay", weightDecay);
+evalSteps = notebookApp.Parameter("evalSteps", evalSteps);
+lrSchedulerType = notebookApp.Parameter("lrSchedulerType", lrSchedulerType);
+device = notebookApp.Parameter("device", device);
+precision = notebookApp.Parameter("precision", precision);
+resume = notebookApp.Parameter("resume", resume);
 
 // ---- cell 6 ----
 // `resume = true` continues a stopped run (Ctrl+C, a crash) from its last checkpoint, but only when the settings and
