@@ -251,6 +251,12 @@ public sealed class RunnerEdgeTests : IDisposable
             using (var kill = Process.Start("kill", ["-INT", child.Id.ToString()])) await kill!.WaitForExitAsync(limit.Token);
             await child.WaitForExitAsync(limit.Token);
         }
+        catch (OperationCanceledException)
+        {
+            child.Kill(entireProcessTree: true);
+            var errors = await stderr;
+            lock (output) Assert.Fail($"bertnb-run had not ended 3 minutes after it started:\n{output}\n{errors}");
+        }
         finally
         {
             if (!child.HasExited) child.Kill(entireProcessTree: true);
