@@ -200,6 +200,12 @@ public sealed class RunnerEdgeTests : IDisposable
             NotebookHarness.OutputText(NotebookHarness.Cells(result.OutputPath)[0])); // the partial notebook says so
     }
 
+    const string Python = "/usr/bin/python3";
+
+    /// <summary>python3 resets SIGINT to its default, then becomes <c>dotnet ARGS</c>.</summary>
+    static readonly string[] RestoreCtrlC =
+        ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp('dotnet', ['dotnet'] + sys.argv[1:])"];
+
     /// <summary>
     /// The real thing, in a child process: bertnb-run trains a tiny BERT through RecipeStages.Train (as 04-training does,
     /// without a token of its own) until SIGINT, then must leave a checkpoint, the partial notebook and exit 130.
@@ -228,7 +234,15 @@ public sealed class RunnerEdgeTests : IDisposable
                 """)
             .Code("Console.WriteLine(\"the next cell must not run\");"));
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Started as a terminal starts it, with Ctrl+C's default disposition: a test host launched in the background
+        // (`.ci/run &` without job control) inherits SIGINT ignored, and .NET then leaves an ignored SIGINT ignored.
+        var start = new ProcessStartInfo(File.Exists(Python) ? Python : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (File.Exists(Python)) foreach (var argument in RestoreCtrlC) start.ArgumentList.Add(argument);
         foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "bertnb-run.dll"), "--notebooks", NotebooksDir,
             "--output", _harness.OutputDir])
             start.ArgumentList.Add(argument);
