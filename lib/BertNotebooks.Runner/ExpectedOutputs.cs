@@ -27,7 +27,7 @@ public static partial class ExpectedOutputs
             var notebookFolder = Path.GetDirectoryName(result.SourcePath)!;
             AtomicFile.WriteAllText(Path.Combine(dir, result.Notebook + ".html"),
                 HtmlExporter.Export(notebook, result.Notebook, notebookFolder, $"<script src=\"{PlotlyFile}\"></script>"));
-            WithoutPlotlyScript(notebook);
+            NotebookCharts.RemovePlotlyScript(notebook); // the HTML pages draw the charts
             PicturesFrom(notebook, Path.GetRelativePath(dir, notebookFolder));
             AtomicFile.Write(Path.Combine(dir, result.Notebook + ".ipynb"),
                 stream => Notebook.Write(notebook, stream, NotebookKernel.KernelInfos));
@@ -36,16 +36,6 @@ public static partial class ExpectedOutputs
         var index = Path.Combine(dir, "README.md");
         AtomicFile.WriteAllText(index, Index(entries, profile, command));
         return index;
-    }
-
-    /// <summary>The inlined plotly.js is left out of the published notebook: the HTML pages draw the charts.</summary>
-    static void WithoutPlotlyScript(InteractiveDocument notebook)
-    {
-        foreach (var data in notebook.Elements.SelectMany(c => c.Outputs)
-            .Select(NotebookCharts.DataOf)
-            .OfType<IDictionary<string, object>>())
-            if (HtmlExporter.Text(data, "text/html") is { } html)
-                data["text/html"] = html.Replace(PlotlyOffline.ScriptTag, "");
     }
 
     /// <summary>Relative picture links (<c>figures/x.svg</c>) made to start from the published folder.</summary>

@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace BertNotebooks.Cli.Apps;
 
-/// <summary>One cell of an .ipynb: markdown or code, its text, and its tags (the runner's <c>parameters</c> tag).</summary>
-public sealed record NotebookCell(bool IsCode, string Source, IReadOnlyList<string> Tags)
+/// <summary>
+/// One cell of an .ipynb: markdown or code, its text, its tags (the runner's <c>parameters</c> tag) and its id (nbformat
+/// 4.5; null where the file has none).
+/// </summary>
+public sealed record NotebookCell(bool IsCode, string Source, IReadOnlyList<string> Tags, string? Id = null)
 {
     public bool IsParameters => Tags.Contains("parameters");
 }
@@ -21,6 +24,7 @@ public static class NotebookDocument
                 : cell.GetProperty("source").GetString() ?? "",
             cell.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("tags", out var tags)
                 ? [.. tags.EnumerateArray().Select(t => t.GetString() ?? "")]
-                : []))];
+                : [],
+            cell.TryGetProperty("id", out var id) ? id.GetString() : null))];
     }
 }

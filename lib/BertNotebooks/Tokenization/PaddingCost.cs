@@ -22,13 +22,14 @@ public sealed record PaddingCost(string Padding, long TokensComputed, long RealT
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
         var truncated = lengths.Select(l => Math.Min(l, maxLength)).ToArray();
         long real = truncated.Sum(l => (long)l);
-        long PaddedToLongest(int[] order) => order.Chunk(batchSize).Sum(batch => (long)batch.Length * batch.Max(i => truncated[i]));
+        // The first epoch's batches, exactly as the Trainer makes them.
+        long PaddedToLongest(bool groupByLength) => Samplers.EpochBatches(truncated, groupByLength, batchSize, seed, epoch: 0)
+            .Sum(batch => (long)batch.Length * batch.Max(i => truncated[i]));
         return
         [
             new($"every document to {maxLength}", (long)maxLength * truncated.Length, real),
-            new("each batch to its longest, random batches", PaddedToLongest(Samplers.RandomOrder(truncated.Length, seed, 0)), real),
-            new("each batch to its longest, grouped by length",
-                PaddedToLongest(Samplers.LengthGroupedOrder(truncated, batchSize, seed, 0)), real),
+            new("each batch to its longest, random batches", PaddedToLongest(groupByLength: false), real),
+            new("each batch to its longest, grouped by length", PaddedToLongest(groupByLength: true), real),
         ];
     }
 }

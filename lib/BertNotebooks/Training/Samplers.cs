@@ -10,12 +10,14 @@ public static class Samplers
 {
     /// <summary>The example indices of epoch <paramref name="epoch"/> as the Trainer visits them, cut into batches: random
     /// or grouped by length (<see cref="TrainingArguments.GroupByLength"/>), the same for a given (Seed, epoch).</summary>
-    public static IReadOnlyList<int[]> EpochBatches(IReadOnlyList<TokenizedExample> train, TrainingArguments args, int epoch)
+    public static IReadOnlyList<int[]> EpochBatches(IReadOnlyList<TokenizedExample> train, TrainingArguments args, int epoch) =>
+        EpochBatches(train.Select(e => e.Length).ToList(), args.GroupByLength, args.PerDeviceTrainBatchSize, args.Seed, epoch);
+
+    /// <summary>The same batches from the examples' token counts alone.</summary>
+    public static IReadOnlyList<int[]> EpochBatches(IReadOnlyList<int> lengths, bool groupByLength, int batchSize, int seed, int epoch)
     {
-        var order = args.GroupByLength
-            ? LengthGroupedOrder(train.Select(e => e.Length).ToList(), args.PerDeviceTrainBatchSize, args.Seed, epoch)
-            : RandomOrder(train.Count, args.Seed, epoch);
-        return order.Chunk(args.PerDeviceTrainBatchSize).ToList();
+        var order = groupByLength ? LengthGroupedOrder(lengths, batchSize, seed, epoch) : RandomOrder(lengths.Count, seed, epoch);
+        return order.Chunk(batchSize).ToList();
     }
 
     /// <summary>A seeded random permutation of 0..count-1 (HF's RandomSampler).</summary>

@@ -125,7 +125,7 @@ public sealed partial class Trainer
     {
         // Dropout's random numbers come from (Seed, step), not from a generator that has run since the start.
         Reproducibility.SetStepSeed(Args.Seed, step);
-        int epoch = (step - 1) / loop.StepsPerEpoch, stepInEpoch = (step - 1) % loop.StepsPerEpoch;
+        var (epoch, stepInEpoch) = loop.Position(step);
         var micro = loop.Batches(epoch, EpochBatches)
             .Skip(stepInEpoch * Args.GradientAccumulationSteps).Take(Args.GradientAccumulationSteps);
         using var scope = torch.NewDisposeScope();
@@ -146,7 +146,7 @@ public sealed partial class Trainer
 
     void AdvanceTo(TrainingLoop loop, int step)
     {
-        int epoch = (step - 1) / loop.StepsPerEpoch, stepInEpoch = (step - 1) % loop.StepsPerEpoch;
+        var (epoch, stepInEpoch) = loop.Position(step);
         State.GlobalStep = step;
         State.Epoch = epoch + (double)(stepInEpoch + 1) / loop.StepsPerEpoch;
         Progress?.Report(new TrainerProgress("train", step, loop.MaxSteps, State.Epoch, loop.Clock.Elapsed));

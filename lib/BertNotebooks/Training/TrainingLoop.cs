@@ -30,6 +30,9 @@ sealed class TrainingLoop(int maxSteps, int stepsPerEpoch, int startStep, string
 
     public bool IsDone(int globalStep) => globalStep >= MaxSteps || EarlyStopped;
 
+    /// <summary>Where global step <paramref name="step"/> (from 1) falls: its epoch and its place in that epoch, both from 0.</summary>
+    public (int Epoch, int StepInEpoch) Position(int step) => ((step - 1) / StepsPerEpoch, (step - 1) % StepsPerEpoch);
+
     /// <summary>The batches of <paramref name="epoch"/>, made once per epoch.</summary>
     public IReadOnlyList<int[]> Batches(int epoch, Func<int, IReadOnlyList<int[]>> make)
     {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using BertNotebooks.Cli.Apps;
 using BertNotebooks.Notebooks;
 using BertNotebooks.Recipe;
 using BertNotebooks.Tests.TestSupport;
@@ -42,13 +43,11 @@ public sealed class NotebookSetupTests
     {
         foreach (var notebook in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb"))
         {
-            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(notebook));
-            var cells = document.RootElement.GetProperty("cells").EnumerateArray().ToList();
-            var tagged = cells.Count(c => c.GetProperty("metadata").TryGetProperty("tags", out var tags)
-                && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
+            var cells = NotebookDocument.Read(notebook);
+            var tagged = cells.Count(c => c.IsParameters);
             Assert.True(tagged == 1,
                 $"{Path.GetFileName(notebook)} has {tagged} cells tagged 'parameters'; tag the one that declares the defaults.");
-            var ids = cells.Select(c => c.TryGetProperty("id", out var id) ? id.GetString() : null).ToList();
+            var ids = cells.Select(c => c.Id).ToList();
             Assert.True(ids.All(id => id is not null) && ids.Distinct().Count() == ids.Count,
                 $"{Path.GetFileName(notebook)}: every cell needs an id of its own (nbformat 4.5).");
         }
