@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Reflection;
 using BertNotebooks.Hosting;
+using BertNotebooks.Notebooks;
 using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Cli.Commands;
@@ -69,10 +70,7 @@ public sealed class RunSettingsOptions
     }
 
     /// <summary>MaxLength → --max-length.</summary>
-    public static string OptionName(string propertyName) =>
-        "--" + string.Concat(propertyName.Select((c, i) => char.IsUpper(c) && i > 0
-            ? "-" + char.ToLowerInvariant(c)
-            : char.ToLowerInvariant(c).ToString()));
+    public static string OptionName(string propertyName) => "--" + NotebookApp.Kebab(propertyName);
 
     /// <summary>
     /// The property's name and its default in each profile, e.g. "RunSettings.MaxLength [smoke 64, quick 128, full 512]".

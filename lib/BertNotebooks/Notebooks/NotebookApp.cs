@@ -104,7 +104,9 @@ public sealed class NotebookApp
         return default!;
     }
 
-    /// <summary>learningRate → learning-rate, the command-line spelling of a parameter.</summary>
+    /// <summary>learningRate (or LearningRate) → learning-rate: the command-line spelling of a parameter or a setting.</summary>
     public static string Kebab(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : c.ToString()));
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0
+            ? "-" + char.ToLowerInvariant(c)
+            : char.ToLowerInvariant(c).ToString()));
 }
