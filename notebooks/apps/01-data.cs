@@ -61,6 +61,7 @@ ConsoleDisplay.Heading("01 · The data: 20 Newsgroups");
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
+#nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? dataset = null;  // null: 20 Newsgroups
 int? seed = null;        // null: 42

@@ -58,6 +58,7 @@ ConsoleDisplay.Heading("02 · Tokenization: text to WordPiece ids");
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
+#nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
 string? model = null;    // null: all-MiniLM-L6-v2; or bert-base-uncased (hub), or a local HF folder

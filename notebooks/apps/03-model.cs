@@ -59,6 +59,7 @@ ConsoleDisplay.Heading("03 · The model: BERT for sequence classification");
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
+#nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
 string? model = null;

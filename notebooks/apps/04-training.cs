@@ -63,6 +63,7 @@ ConsoleDisplay.Heading("04 · Training: the Hugging Face Trainer's recipe");
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
+#nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
 string? model = null;

@@ -60,6 +60,7 @@ ConsoleDisplay.Heading("05 · Evaluation: accuracy, the per-class report, the co
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
+#nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
 string? device = null;

@@ -57,6 +57,7 @@ ConsoleDisplay.Heading("06 · Inference: the model on new text");
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
+#nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
 string? device = null;
