@@ -51,6 +51,9 @@ public sealed class RealKernelTests : IDisposable
         var cells = NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "01-data.ipynb"));
         var outputs = cells.SelectMany(c => c.TryGetProperty("outputs", out var o) ? o.EnumerateArray() : []).ToList();
         Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
+        // This kernel prints compiler warnings under a cell (the in-process runner does not): a learner would read them.
+        var warnings = outputs.Select(o => o.GetRawText()).Where(text => text.Contains("warning CS", StringComparison.Ordinal)).ToList();
+        Assert.True(warnings.Count == 0, $"01-data shows compiler warnings in Jupyter:\n{string.Join("\n", warnings)}");
         Assert.Contains(outputs, o => o.GetRawText().Contains("plotly", StringComparison.OrdinalIgnoreCase)); // the label chart
     }
 
