@@ -160,6 +160,31 @@ public static class TrainingStepBenchmark
         }
     }
 
+    /// <summary>The elements one training forward pass drops out: embeddings, each layer's attention probabilities and its
+    /// two residual branches, the pooled vector.</summary>
+    public static long DropoutElements(BertConfig c, int batch, int sequence) =>
+        (long)batch * sequence * c.HiddenSize
+        + (long)c.NumHiddenLayers * batch * (c.NumAttentionHeads * (long)sequence * sequence + 2L * sequence * c.HiddenSize)
+        + (long)batch * c.HiddenSize;
+
+    /// <summary>
+    /// Median milliseconds of LibTorch's dropout and of <see cref="ParallelDropout"/> over <paramref name="elements"/> elements
+    /// of <paramref name="dtype"/> (p 0.1), in turn in this process: the part of the step the parallel mask removed.
+    /// </summary>
+    public static (double LibTorchMs, double ParallelMs) DropoutMilliseconds(long elements, ScalarType dtype, int repeats = 5)
+    {
+        using var x = ones(elements, dtype);
+        var (libTorch, parallel) = (new List<double>(), new List<double>());
+        for (int i = 0; i <= repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using (nn.functional.dropout(x, 0.1, training: true)) if (i > 0) libTorch.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            using (ParallelDropout.Apply(x, 0.1, training: true)) if (i > 0) parallel.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return (Median(libTorch), Median(parallel));
+    }
+
     static double MatmulGflops(Device device, int n = 2048, int repeats = 5)
     {
         using var a = randn([n, n], device: device);

@@ -7,6 +7,7 @@ using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace BertNotebooks.Cli.Commands;
 
@@ -67,11 +68,26 @@ public sealed class BenchStepCommand : ICliCommand
                 computeTypes, progress);
             foreach (var result in results)
                 Console.WriteLine(args.GetValue(_json) ? Json(preset, result, tf32) : result.ToString());
-            if (results.Count == 2 && !args.GetValue(_json))
+            if (args.GetValue(_json)) continue;
+            if (device.type == DeviceType.CPU) PrintDropout(TrainingStepBenchmark.Shape(preset), batch, sequence, precision.Bf16);
+            if (results.Count == 2)
                 Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up bf16 vs fp32: {0:F2}x",
                     results[0].MedianStepSeconds / results[1].MedianStepSeconds));
         }
         return CommandLineHost.Success;
+    }
+
+    /// <summary>What the step's dropout costs with LibTorch's CPU bernoulli_ and with the parallel mask the model uses.</summary>
+    static void PrintDropout(BertConfig config, int batch, int sequence, bool bf16)
+    {
+        long elements = TrainingStepBenchmark.DropoutElements(config, batch, sequence);
+        foreach (var dtype in bf16 ? [torch.ScalarType.Float32, torch.ScalarType.BFloat16] : new[] { torch.ScalarType.Float32 })
+        {
+            var (libTorch, parallel) = TrainingStepBenchmark.DropoutMilliseconds(elements, dtype);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "dropout of one forward pass ({0:N0} elements, {1}): LibTorch {2:F1} ms, ParallelDropout {3:F1} ms ({4:F1}x)",
+                elements, dtype == torch.ScalarType.Float32 ? "fp32" : "bf16", libTorch, parallel, libTorch / parallel));
+        }
     }
 
     /// <summary>One line in the form scripts/gpu/hf_step_benchmark.py prints, so scripts/gpu/compare.py can pair them.</summary>

@@ -13,7 +13,7 @@ namespace BertNotebooks.Modeling;
 public sealed partial class BertForSequenceClassification : nn.Module<EncodedBatch, SequenceClassifierOutput>, ISavePretrained
 {
     readonly BertModel bert;
-    readonly Dropout dropout;
+    readonly ParallelDropout dropout;
     readonly Linear classifier;
 
     public BertConfig Config { get; }
@@ -24,7 +24,7 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
     {
         Config = config;
         bert = new BertModel(config); // validates the config
-        dropout = nn.Dropout(config.EffectiveClassifierDropout);
+        dropout = new ParallelDropout(config.EffectiveClassifierDropout);
         classifier = nn.Linear(config.HiddenSize, config.NumLabels);
         RegisterComponents();
         BertInit.Initialise(classifier, config);
@@ -32,7 +32,7 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
 
     /// <summary>The encoder, for callers that want hidden states as well as logits.</summary>
     public BertModel Bert => bert;
-    public Dropout Dropout => dropout;
+    public ParallelDropout Dropout => dropout;
     public Linear Classifier => classifier;
 
     public override SequenceClassifierOutput forward(EncodedBatch batch)

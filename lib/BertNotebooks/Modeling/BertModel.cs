@@ -17,6 +17,7 @@ namespace BertNotebooks.Modeling;
 //      |     `- BertResidualOutput.cs   the same block after the feed-forward (HF's BertOutput)
 //      `- BertPooler.cs                 dense -> tanh on the [CLS] vector
 // Beside them: BertConfig.cs (config.json), BertInit.cs (HF's _init_weights), Autocast.cs (bf16 matmuls),
+// ParallelDropout.cs (every dropout above, PyTorch's with a faster mask),
 // BertForSequenceClassification.Pretrained.cs (from_pretrained / save_pretrained).
 
 /// <summary>The BERT encoder without a task head (HF BertModel): embeddings, encoder and an optional pooler.</summary>

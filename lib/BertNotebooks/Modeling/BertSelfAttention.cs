@@ -70,7 +70,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="q">(B, nh, T, hs), as <paramref name="k"/> and <paramref name="v"/></param>
     /// <returns>(B, nh, T, hs)</returns>
     Tensor AttentionWithDropout(Tensor q, Tensor k, Tensor v, Tensor additiveMask) =>
-        nn.functional.dropout(Probabilities(q, k, additiveMask), attentionDropout, training: true).matmul(v);
+        ParallelDropout.Apply(Probabilities(q, k, additiveMask), attentionDropout, training: true).matmul(v);
 
     /// <summary>softmax(q kᵀ / √hs + mask): (B, nh, T, hs) twice → (B, nh, T, T).</summary>
     Tensor Probabilities(Tensor q, Tensor k, Tensor additiveMask) =>
