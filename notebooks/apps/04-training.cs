@@ -152,8 +152,8 @@ ConsoleDisplay.Show(arguments == run.ToTrainingArguments());  // true: the same 
 // ---- cell 12 ----
 // ## One training step, by hand
 // Before the Trainer runs hundreds of them, one step written out on two posts: forward, the loss, backward, gradient
-// clipping, one AdamW update with the scheduled learning rate. The Trainer's step is exactly this (a test checks that
-// both give the same weights).
+// clipping, one AdamW update with the scheduled learning rate. The Trainer's step is this, with the AdamW update done
+// in one pass over each weight (a test checks that both give the same weights to a millionth).
 ConsoleDisplay.Heading("One training step, by hand");
 
 // ---- cell 13 ----

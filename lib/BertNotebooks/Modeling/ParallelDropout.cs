@@ -1,5 +1,6 @@
 using System.Numerics;
 using TorchSharp;
+using static BertNotebooks.Native.CpuTensorLoops;
 using static TorchSharp.torch;
 
 namespace BertNotebooks.Modeling;
@@ -52,12 +53,8 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
         ulong scaleBits = ScaleBits(dtype, p);
         int elementSize = (int)mask.ElementSize;
         if (elementSize is not (2 or 4)) throw new ArgumentException($"Dropout masks are float32, bfloat16 or float16, not {dtype}.");
-        IntPtr data = Pointer(mask);
-        const long Chunk = 1 << 16; // a multiple of every vector width, so only the last chunk has a tail
-        long chunks = (count + Chunk - 1) / Chunk;
-        void Fill(long c) => FillRange(data, elementSize, c * Chunk, Math.Min(count, (c + 1) * Chunk), seed, threshold, scaleBits);
-        if (chunks == 1) Fill(0);
-        else Parallel.For(0L, chunks, Fill);
+        IntPtr data = Address(mask);
+        ForEachChunk(count, (start, end) => FillRange(data, elementSize, start, end, seed, threshold, scaleBits));
         return mask;
     }
 
@@ -137,11 +134,6 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
         using var scale = ones(1, dtype).div_(1 - p);
         var bytes = scale.bytes;
         return bytes.Length == 4 ? BitConverter.ToUInt32(bytes) : BitConverter.ToUInt16(bytes);
-    }
-
-    static unsafe IntPtr Pointer(Tensor tensor)
-    {
-        fixed (byte* start = tensor.bytes) return (IntPtr)start;
     }
 
     /// <summary>One 64-bit seed from torch's default generator (what torch.manual_seed sets and checkpoints save).</summary>

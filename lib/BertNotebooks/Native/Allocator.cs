@@ -6,15 +6,12 @@ namespace BertNotebooks.Native;
 /// glibc malloc settings for a training process. By default glibc serves blocks above its mmap threshold (128 KiB, raised as
 /// blocks are freed, at most 32 MiB) with fresh mmap calls and returns freed heap tops to the system, so the same activation
 /// and gradient buffers, allocated and freed every step, fault in their pages again every step. Measured on bench-step
-/// (MiniLM, batch 8 x 128): about 50,000 page faults per step, 20,000 with a raised mmap threshold alone (the blocks above
-/// glibc's 32 MiB maximum, the word-embedding gradient and AdamW's temporaries of its size, were still mapped afresh), and
-/// the AdamW step 3-4x faster once no block is mapped on its own (M_MMAP_MAX 0), as with jemalloc or tcmalloc, which
-/// PyTorch recommends for CPU training. In arenas of threads other than the main one, blocks above 64 MiB still get their
-/// own mapping: glibc falls back to mmap where a heap cannot hold them.
+/// (MiniLM, batch 8 x 128): about 50,000 page faults per step, 20,000 with these settings; what is
+/// left comes from the blocks above 32 MiB (the word-embedding gradient and AdamW's temporaries of its size).
 /// </summary>
 static class Allocator
 {
-    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3, M_MMAP_MAX = -4;
+    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
     const int MmapThreshold = 32 << 20;   // glibc's maximum on 64-bit systems
     const int TrimThreshold = 1 << 30;    // keep up to 1 GiB of freed heap for the next step
     const int TopPad = 64 << 20;          // grow the heap in 64 MiB steps
@@ -31,7 +28,6 @@ static class Allocator
         try
         {
             bool applied = MallOpt(M_MMAP_THRESHOLD, MmapThreshold) == 1;
-            applied &= MallOpt(M_MMAP_MAX, 0) == 1; // no block mapped on its own: freed ones are reused, not faulted in again
             applied &= MallOpt(M_TRIM_THRESHOLD, TrimThreshold) == 1;
             return applied & MallOpt(M_TOP_PAD, TopPad) == 1;
         }

@@ -77,7 +77,7 @@ public sealed class OptimizerStepper : IDisposable
         bool finite = lossSum!.isfinite().logical_and(gradNorm.isfinite()).item<bool>();
         if (finite)
         {
-            Optimizer.step();
+            FusedAdamW.Step(Optimizer);
             StepsDone++;
         }
         Optimizer.zero_grad();
