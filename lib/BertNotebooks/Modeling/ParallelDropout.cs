@@ -11,8 +11,9 @@ namespace BertNotebooks.Modeling;
 /// CPU bernoulli_ draws them one at a time from one Mersenne Twister (its vectorised MKL path is for Intel CPUs only):
 /// about 5 ns an element, 75 ms for the 14.6 million elements one MiniLM forward pass drops out at batch 8 x 128, as long
 /// as the forward pass itself in bf16. Here the mask comes from a counter-based generator (SplitMix64 of the element's
-/// index and a seed), filled a vector at a time by all cores: 6-11 ms for the same elements (bench-step prints both). Each call takes its seed from torch's default generator, so torch.manual_seed
-/// and a checkpoint's saved RNG state still decide every mask, and the mask is the same whatever the number of threads.
+/// index and a seed), filled a vector at a time by all cores: 6-11 ms for the same elements (bench-step prints both).
+/// Each call takes its seed from torch's default generator, so torch.manual_seed and a checkpoint's saved RNG state still
+/// decide every mask, and the mask is the same whatever the number of threads.
 /// On a GPU, LibTorch's own dropout.
 /// </summary>
 public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
@@ -111,7 +112,8 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>1, 2, …, Vector&lt;ulong&gt;.Count: the draws' numbers after the vector's first element / 2.</summary>
-    static readonly Vector<ulong> DrawOffsets = Vector.Create<ulong>(Enumerable.Range(1, Vector<ulong>.Count).Select(n => (ulong)n).ToArray());
+    static readonly Vector<ulong> DrawOffsets =
+        Vector.Create<ulong>(Enumerable.Range(1, Vector<ulong>.Count).Select(n => (ulong)n).ToArray());
 
     static Vector<ulong> SplitMix64(Vector<ulong> z)
     {

@@ -74,9 +74,10 @@ public static class FusedAdamW
         {
             var gi = Vector.Load(g + i);
             var pi = Vector.Load(p + i) * c.Decay;
-            var mi = Vector.FusedMultiplyAdd(gi, new Vector<float>(c.OneMinusBeta1), Vector.Load(m + i) * c.Beta1); // LibTorch's add_: fmadd
+            // LibTorch's add_(grad, alpha) is a fused multiply-add in its vector loop
+            var mi = Vector.FusedMultiplyAdd(gi, new Vector<float>(c.OneMinusBeta1), Vector.Load(m + i) * c.Beta1);
             var vi = Vector.Load(v + i) * c.Beta2 + c.OneMinusBeta2 * gi * gi;
-            var denominator = Vector.SquareRoot(vi) / new Vector<float>(c.BiasCorrection2Sqrt) + new Vector<float>(c.Eps);
+            var denominator = Vector.SquareRoot(vi) / c.BiasCorrection2Sqrt + new Vector<float>(c.Eps);
             (pi + c.NegativeStepSize * mi / denominator).Store(p + i);
             mi.Store(m + i);
             vi.Store(v + i);
