@@ -160,27 +160,36 @@ public static class TrainingStepBenchmark
         }
     }
 
-    /// <summary>The elements one training forward pass drops out: embeddings, each layer's attention probabilities and its
-    /// two residual branches, the pooled vector.</summary>
-    public static long DropoutElements(BertConfig c, int batch, int sequence) =>
-        (long)batch * sequence * c.HiddenSize
-        + (long)c.NumHiddenLayers * batch * (c.NumAttentionHeads * (long)sequence * sequence + 2L * sequence * c.HiddenSize)
-        + (long)batch * c.HiddenSize;
+    /// <summary>The shapes one training forward pass drops out, in order: the embeddings; for each layer the attention
+    /// probabilities and the two residual branches; the pooled vector.</summary>
+    public static IReadOnlyList<long[]> DropoutShapes(BertConfig c, int batch, int sequence)
+    {
+        long[] hidden = [batch, sequence, c.HiddenSize];
+        var layer = new[] { new long[] { batch, c.NumAttentionHeads, sequence, sequence }, hidden, hidden };
+        return [hidden, .. Enumerable.Repeat(layer, c.NumHiddenLayers).SelectMany(l => l), [batch, c.HiddenSize]];
+    }
 
     /// <summary>
-    /// Median milliseconds of LibTorch's dropout and of <see cref="ParallelDropout"/> over <paramref name="elements"/> elements
-    /// of <paramref name="dtype"/> (p 0.1), in turn in this process: the part of the step the parallel mask removed.
+    /// Median milliseconds of LibTorch's dropout and of <see cref="ParallelDropout"/> over tensors of
+    /// <paramref name="shapes"/> and <paramref name="dtype"/> (p 0.1), in turn in this process: the part of the step the
+    /// parallel mask removed.
     /// </summary>
-    public static (double LibTorchMs, double ParallelMs) DropoutMilliseconds(long elements, ScalarType dtype, int repeats = 5)
+    public static (double LibTorchMs, double ParallelMs) DropoutMilliseconds(IReadOnlyList<long[]> shapes, ScalarType dtype,
+        int repeats = 5)
     {
-        using var x = ones(elements, dtype);
-        var (libTorch, parallel) = (new List<double>(), new List<double>());
-        for (int i = 0; i <= repeats; i++)
+        using var scope = NewDisposeScope();
+        var inputs = shapes.Select(shape => ones(shape, dtype)).ToList();
+        double Time(Func<Tensor, Tensor> dropout)
         {
             var clock = Stopwatch.StartNew();
-            using (nn.functional.dropout(x, 0.1, training: true)) if (i > 0) libTorch.Add(clock.Elapsed.TotalMilliseconds);
-            clock.Restart();
-            using (ParallelDropout.Apply(x, 0.1, training: true)) if (i > 0) parallel.Add(clock.Elapsed.TotalMilliseconds);
+            foreach (var x in inputs) dropout(x).Dispose();
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        var (libTorch, parallel) = (new List<double>(), new List<double>());
+        for (int i = 0; i <= repeats; i++) // the first round warms up both
+        {
+            var (a, b) = (Time(x => nn.functional.dropout(x, 0.1, training: true)), Time(x => ParallelDropout.Apply(x, 0.1, true)));
+            if (i > 0) (libTorch, parallel) = ([.. libTorch, a], [.. parallel, b]);
         }
         return (Median(libTorch), Median(parallel));
     }

@@ -80,13 +80,15 @@ public sealed class BenchStepCommand : ICliCommand
     /// <summary>What the step's dropout costs with LibTorch's CPU bernoulli_ and with the parallel mask the model uses.</summary>
     static void PrintDropout(BertConfig config, int batch, int sequence, bool bf16)
     {
-        long elements = TrainingStepBenchmark.DropoutElements(config, batch, sequence);
+        var shapes = TrainingStepBenchmark.DropoutShapes(config, batch, sequence);
+        long elements = shapes.Sum(shape => shape.Aggregate(1L, (a, b) => a * b));
         foreach (var dtype in bf16 ? [torch.ScalarType.Float32, torch.ScalarType.BFloat16] : new[] { torch.ScalarType.Float32 })
         {
-            var (libTorch, parallel) = TrainingStepBenchmark.DropoutMilliseconds(elements, dtype);
+            var (libTorch, parallel) = TrainingStepBenchmark.DropoutMilliseconds(shapes, dtype);
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "dropout of one forward pass ({0:N0} elements, {1}): LibTorch {2:F1} ms, ParallelDropout {3:F1} ms ({4:F1}x)",
-                elements, dtype == torch.ScalarType.Float32 ? "fp32" : "bf16", libTorch, parallel, libTorch / parallel));
+                "dropout of one forward pass ({0} tensors, {1:N0} elements, {2}): LibTorch {3:F1} ms, ParallelDropout {4:F1} ms ({5:F1}x)",
+                shapes.Count, elements, dtype == torch.ScalarType.Float32 ? "fp32" : "bf16", libTorch, parallel,
+                libTorch / parallel));
         }
     }
 
