@@ -81,13 +81,13 @@ public sealed class BenchStepCommand : ICliCommand
     static void PrintDropout(BertConfig config, int batch, int sequence, bool bf16)
     {
         var shapes = TrainingStepBenchmark.DropoutShapes(config, batch, sequence);
-        long elements = shapes.Sum(shape => shape.Aggregate(1L, (a, b) => a * b));
-        foreach (var dtype in bf16 ? [torch.ScalarType.Float32, torch.ScalarType.BFloat16] : new[] { torch.ScalarType.Float32 })
+        ScalarType[] dtypes = bf16 ? [ScalarType.Float32, ScalarType.BFloat16] : [ScalarType.Float32];
+        foreach (var dtype in dtypes)
         {
-            var (libTorch, parallel) = TrainingStepBenchmark.DropoutMilliseconds(shapes, dtype);
+            var (libTorch, parallel, elements) = TrainingStepBenchmark.DropoutMilliseconds(shapes, dtype);
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "dropout of one forward pass ({0} tensors, {1:N0} elements, {2}): LibTorch {3:F1} ms, ParallelDropout {4:F1} ms ({5:F1}x)",
-                shapes.Count, elements, dtype == torch.ScalarType.Float32 ? "fp32" : "bf16", libTorch, parallel,
+                shapes.Count, elements, dtype == ScalarType.Float32 ? "fp32" : "bf16", libTorch, parallel,
                 libTorch / parallel));
         }
     }

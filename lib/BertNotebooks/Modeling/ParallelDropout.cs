@@ -48,12 +48,13 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
     /// </summary>
     public static Tensor Mask(long[] shape, ScalarType dtype, double p, ulong seed)
     {
-        var mask = empty(shape, dtype);
-        long count = mask.numel();
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+            throw new ArgumentException($"Dropout masks are float32, bfloat16 or float16, not {dtype}.");
         uint threshold = (uint)Math.Min(Math.Round((1 - p) * 4294967296.0), uint.MaxValue);
         ulong scaleBits = ScaleBits(dtype, p);
-        int elementSize = (int)mask.ElementSize;
-        if (elementSize is not (2 or 4)) throw new ArgumentException($"Dropout masks are float32, bfloat16 or float16, not {dtype}.");
+        var mask = empty(shape, dtype);
+        long count = mask.numel();
+        int elementSize = (int)mask.ElementSize; // 4 or 2
         IntPtr data = Address(mask);
         ForEachChunk(count, (start, end) => FillRange(data, elementSize, start, end, seed, threshold, scaleBits));
         return mask;
