@@ -30,6 +30,18 @@ public static class BertPaths
     public static string UserPath(string path) => Path.GetFullPath(path, WorkingDir);
 
     /// <summary>
+    /// <paramref name="path"/> as a reader should see it: relative to the checkout (with '/') when it lies inside it, so that
+    /// outputs and messages do not carry the folders of the machine that made them; otherwise as it is.
+    /// </summary>
+    public static string ForDisplay(string path)
+    {
+        if (RepositoryRoot is not { } root) return path;
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || Path.IsPathRooted(relative) ? path : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    /// <summary>
     /// The checkout this code runs from: the nearest folder up from here or from the library that holds BertNotebooks.sln.
     /// </summary>
     public static string? RepositoryRoot =>

@@ -18,7 +18,7 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using BertNotebooks.Notebooks;
 
-var notebookApp = NotebookApp.Start(args, ["profile", "dataset", "seed", "runName", "skipBadRows"]);
+var notebookApp = NotebookApp.Start(args, ["profile", "dataset", "seed", "runName", "skipBadRows", "resume"]);
 
 // ---- cell 1 ----
 // # 01 · The data: 20 Newsgroups
@@ -58,25 +58,32 @@ ConsoleDisplay.Heading("01 · The data: 20 Newsgroups");
 //
 // `dataset` is `20newsgroups` or your own file, for example `"reviews.csv?text=review&label=stars"` (CSV, TSV, JSON
 // Lines or a folder per class; see the README).
+//
+// **The run record.** This notebook starts the run's record, `run.json` in the run folder: the dataset, the split and,
+// once `04-training` has trained, every training setting. The later notebooks read their settings from it, so that `05`
+// evaluates the model `04` trained; a parameter that contradicts it stops with an error naming both values. To try
+// other data, give the run its own `runName`.
 ConsoleDisplay.Heading("Parameters");
 
 // ---- cell 5 ----
 #nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
-string? dataset = null;  // null: 20 Newsgroups
-int? seed = null;        // null: 42
+string? dataset = null;  // null (as every null here): the run's value in its run.json, else the profile's
+int? seed = null;
 string? runName = null;  // null: the profile's name; the folder under data/runs
-var skipBadRows = false;  // own data: leave out malformed rows (counted and listed) instead of stopping
+var skipBadRows = false; // own data: leave out malformed rows (counted and listed) instead of stopping
+var resume = true;       // false: start this run over (a finished run is moved aside, never deleted)
 // The command line sets them: --profile VALUE, --dataset VALUE, --seed VALUE, ...
 profile = notebookApp.Parameter("profile", profile);
 dataset = notebookApp.Parameter("dataset", dataset);
 seed = notebookApp.Parameter("seed", seed);
 runName = notebookApp.Parameter("runName", runName);
 skipBadRows = notebookApp.Parameter("skipBadRows", skipBadRows);
+resume = notebookApp.Parameter("resume", resume);
 
 // ---- cell 6 ----
-var run = RunSettings.ForSeries(profile).With(dataset: dataset, seed: seed, runName: runName, skipBadRows: skipBadRows);
-ConsoleDisplay.Show(run);
+var run = RunSettings.Open(profile, runName, new { dataset, seed, skipBadRows }, resume, startsRun: true);
+ConsoleDisplay.Show(run.ToDataFrame());
 
 // ---- cell 7 ----
 // ## Why clean the posts?
@@ -107,8 +114,8 @@ ConsoleDisplay.Show(NewsgroupCleaning.Clean(post, NewsgroupCleaningOptions.All))
 ConsoleDisplay.Heading("Load, clean and split");
 
 // ---- cell 10 ----
-var splits = RecipeStages.PrepareData(run);
-ConsoleDisplay.Show($"{splits.Train.Count} training and {splits.Validation.Count} validation documents in {splits.NumLabels} classes, saved to {run.SplitPath}");
+var splits = RecipeStages.PrepareData(run, resume: resume);
+ConsoleDisplay.Show($"{splits.Train.Count} training and {splits.Validation.Count} validation documents in {splits.NumLabels} classes, saved to {BertPaths.ForDisplay(run.SplitPath)}");
 
 // ---- cell 11 ----
 // ## Is it balanced?
@@ -145,12 +152,13 @@ ConsoleDisplay.Show($"{splits.Train.Examples.Count(e => string.IsNullOrWhiteSpac
 
 // ---- cell 19 ----
 // ## Try it
-// 1. Set `seed = 7` and run the notebook again. Do the class counts change? Does the split?
+// 1. Set `seed = 7` and `runName = "seed7"` and run the notebook again. Do the class counts change? Does the split?
 //
 //    <details><summary>A solution</summary>
 //
-//    The counts per class stay (stratification keeps each class's share); which posts land in validation changes. Put
-//    `seed = null` back afterwards so the other notebooks see the same split.
+//    The counts per class stay (stratification keeps each class's share); which posts land in validation changes. The
+//    new `runName` keeps it apart: in this run's folder, once trained, `seed = 7` stops with an error naming both
+//    seeds, since `run.json` says which split the model was trained on.
 //
 //    </details>
 //

@@ -61,8 +61,8 @@ ConsoleDisplay.Heading("Parameters");
 #nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
-string? model = null;    // null: all-MiniLM-L6-v2; or bert-base-uncased (hub), or a local HF folder
-int? maxLength = null;   // tokens per document, [CLS] and [SEP] included; at most 512
+string? model = null;    // null (as every null here): the run's value in its run.json, else the profile's
+int? maxLength = null;   // tokens per document, [CLS] and [SEP] included; beyond the model's limit it is clamped
 // The command line sets them: --profile VALUE, --run-name VALUE, --model VALUE, ...
 profile = notebookApp.Parameter("profile", profile);
 runName = notebookApp.Parameter("runName", runName);
@@ -70,7 +70,7 @@ model = notebookApp.Parameter("model", model);
 maxLength = notebookApp.Parameter("maxLength", maxLength);
 
 // ---- cell 6 ----
-var run = RunSettings.ForSeries(profile).With(model: model, maxLength: maxLength, runName: runName);
+var run = RunSettings.Open(profile, runName, new { model, maxLength });  // the run's settings, from run.json
 var modelFolder = RecipeStages.PretrainedFolder(run);
 var encoder = BertTextEncoder.FromFolder(modelFolder);
 ConsoleDisplay.Show($"{run.Model}: {encoder.VocabSize} tokens, lower-cased: {encoder.DoLowerCase}");
@@ -165,8 +165,9 @@ ConsoleDisplay.Show(new DataFrame(
 // ---- cell 22 ----
 // Padding to the limit multiplies the work; random batches are padded to their longest post, and most batches hold one
 // long post; grouped batches compute on little more than the real tokens. The count of tokens predicts the time: at max
-// length 512 on the quick profile's data, padding to the limit computes 2.91x the real tokens, and `bertnb bench-epoch
-// --max-length 512` timed an epoch padded to 512 at 2.97x as long as the Trainer's grouped batches.
+// length 512 on the quick profile's data, padding to the limit computes 2.91x the real tokens. To measure what that
+// costs on your machine, `bertnb bench-epoch --max-length 512` times an epoch padded to 512 beside the Trainer's
+// grouped batches.
 
 // ---- cell 23 ----
 // ## What just happened
@@ -179,12 +180,12 @@ ConsoleDisplay.Show(new DataFrame(
 
 // ---- cell 24 ----
 // ## Try it
-// 1. Change the max length to 64 and to 256. What share of posts is cut each time?
+// 1. What share of posts is cut at a max length of 64, and of 256?
 //
 //    <details><summary>A solution</summary>
 //
-//    Count `lengths.Count(l => l > maxLength)` over the untruncated lengths; on the whole corpus about 8% of posts
-//    reach 512, and the share grows quickly as the limit falls.
+//    `lengths.Count(l => l > 64) / (double)lengths.Count` over the untruncated lengths, then the same with 256; on the
+//    whole corpus about 8% of posts reach 512, and the share grows quickly as the limit falls.
 //
 //    </details>
 //
@@ -196,8 +197,9 @@ ConsoleDisplay.Show(new DataFrame(
 //
 //    </details>
 //
-// 3. Rerun the padding comparison with `maxLength = 512`, the tutorial's limit. Why do random batches save so little
-//    over padding every document to 512, while grouped batches save almost two thirds of the work?
+// 3. Rerun the padding comparison at 512, the tutorial's limit: `PaddingCost.Compare(lengths, 512, run.BatchSize,
+//    run.Seed)`. Why do random batches save so little over padding every document to 512, while grouped batches save
+//    almost two thirds of the work?
 //
 //    <details><summary>A solution</summary>
 //

@@ -62,7 +62,7 @@ ConsoleDisplay.Heading("Parameters");
 #nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
-string? model = null;
+string? model = null;    // null: the run's model (its run.json), else the profile's
 var compareWith = "snowflake-arctic-embed-xs";  // also ships with the kit; "" to skip the comparison
 string? device = null;  // null: CUDA when available, else the CPU
 // The command line sets them: --profile VALUE, --run-name VALUE, --model VALUE, ...
@@ -77,7 +77,7 @@ device = notebookApp.Parameter("device", device);
 // patched copy of TorchSharp's native library (see the README's troubleshooting) — and says what it loaded:
 
 // ---- cell 7 ----
-var run = RunSettings.ForSeries(profile).With(model: model, device: device, runName: runName);
+var run = RunSettings.Open(profile, runName, new { model, device });  // the run's settings, from run.json
 ConsoleDisplay.Show(TorchNative.EnsureLoaded().ToString());
 
 // ---- cell 8 ----

@@ -63,7 +63,7 @@ ConsoleDisplay.Heading("Parameters");
 #nullable enable  // `string?` as in a project: the notebook kernel's C# starts with nullable annotations off
 string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
 string? runName = null;
-string? device = null;
+string? device = null;  // null: the run's; where it runs cannot change the results, so it may differ from 04's
 string? compareWithRun = null;
 // The command line sets them: --profile VALUE, --run-name VALUE, --device VALUE, ...
 profile = notebookApp.Parameter("profile", profile);
@@ -72,12 +72,15 @@ device = notebookApp.Parameter("device", device);
 compareWithRun = notebookApp.Parameter("compareWithRun", compareWithRun);
 
 // ---- cell 6 ----
-var run = RunSettings.ForSeries(profile).With(device: device, runName: runName);
+var run = RunSettings.Open(profile, runName, new { device });  // the settings 04 trained with, from run.json
 var splits = RecipeStages.LoadSplits(run);
 var evaluation = RecipeStages.Evaluate(run, splits);
 ConsoleDisplay.Show($"accuracy {evaluation.Report.Accuracy:F4}, macro F1 {evaluation.Report.MacroF1:F4} on {evaluation.Data.Count} validation documents");
 
 // ---- cell 7 ----
+// The same numbers as the Trainer's best evaluation in `trainer_state.json`: 05 reads the run's settings from its
+// record (max length, batch size, precision) and predicts through the same inference path as the Trainer's evaluation.
+//
 // The Python tutorial reached an accuracy of 0.776 with bert-base-uncased (110M parameters), max length 512 and 3
 // epochs on a GPU. MiniLM has 22.7M parameters; the `quick` profile trains it for minutes on a sample.
 

@@ -69,7 +69,7 @@ device = notebookApp.Parameter("device", device);
 modelFolder = notebookApp.Parameter("modelFolder", modelFolder);
 
 // ---- cell 6 ----
-var run = RunSettings.ForSeries(profile).With(device: device, runName: runName);
+var run = RunSettings.Open(profile, runName, new { device });  // the settings 04 trained with, from run.json
 var predictor = Predictor.Load(modelFolder ?? RecipeStages.RequireBestModel(run), run.Device, run.MaxLength);
 ConsoleDisplay.Show($"{predictor.ClassNames.Count} classes on {predictor.Device}");
 

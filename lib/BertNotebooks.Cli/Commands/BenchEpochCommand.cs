@@ -68,7 +68,7 @@ public sealed class BenchEpochCommand : ICliCommand
         };
         var splits = RecipeStages.LoadData(run, loadOptions);
         var encoder = BertTextEncoder.FromFolder(modelFolder);
-        int maxLength = Math.Min(a.GetValue(_maxLength), encoder.MaxLengthLimit);
+        int maxLength = encoder.FitMaxLength(a.GetValue(_maxLength), new Progress<string>(Console.Error.WriteLine));
         var examples = DatasetPreparation.Tokenize(encoder, splits.Train, maxLength);
 
         var (model, _) = BertForSequenceClassification.FromPretrained(modelFolder, splits.ClassNames);

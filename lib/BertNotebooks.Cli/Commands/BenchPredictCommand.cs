@@ -36,8 +36,8 @@ public sealed class BenchPredictCommand : ICliCommand
 
     int Run(ParseResult a, CancellationToken cancel)
     {
-        var profile = RunSettings.For(a.GetValue(_profile)!);
-        var run = profile with { RunName = a.GetValue(_runName) ?? $"cli-{profile.Profile}" };
+        var profile = a.GetValue(_profile)!;
+        var run = RunSettings.Open(profile, a.GetValue(_runName) ?? $"cli-{profile}"); // the run's record: its max length
         int batchSize = a.GetValue(_batchSize) ?? 2 * run.BatchSize, repeats = a.GetValue(_repeats);
         if (batchSize < 1 || repeats < 1) throw new ArgumentException("--batch-size and --repeats must be at least 1.");
         var texts = RecipeStages.LoadSplits(run).Validation.Examples.Select(e => e.Text).ToList();

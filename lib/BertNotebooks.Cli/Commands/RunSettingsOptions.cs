@@ -10,18 +10,11 @@ namespace BertNotebooks.Cli.Commands;
 
 /// <summary>
 /// One option per <see cref="RunSettings"/> property, named after it (<c>MaxLength</c> → <c>--max-length</c>), so that the
-/// CLI, the notebooks and the runner's <c>-p</c> share one set of names and one set of defaults: the profile's.
-/// A property added to RunSettings is an option here without further code.
+/// CLI, the notebooks and the runner's <c>-p</c> share one set of names and one set of defaults: the run's record, else
+/// the profile's. A property added to RunSettings is an option here without further code.
 /// </summary>
 public sealed class RunSettingsOptions
 {
-    /// <summary>Shorter spellings that earlier versions of the CLI documented.</summary>
-    static readonly Dictionary<string, string[]> Aliases = new()
-    {
-        [nameof(RunSettings.Dataset)] = ["--data"],
-        [nameof(RunSettings.LearningRate)] = ["--lr"]
-    };
-
     readonly List<(PropertyInfo Property, Option Option, Func<ParseResult, object?> Value)> _bound = [];
 
     public Option<string> Profile { get; } = CommandLineHost.Defaulted("--profile", "The starting settings", "full")
@@ -32,8 +25,7 @@ public sealed class RunSettingsOptions
         foreach (var property in typeof(RunSettings).GetProperties()
             .Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.Profile)))
         {
-            var (name, description, aliases) = (OptionName(property.Name), Describe(property),
-                Aliases.GetValueOrDefault(property.Name, []));
+            var (name, description, aliases) = (OptionName(property.Name), Describe(property), Array.Empty<string>());
             var (option, value) = Nullable.GetUnderlyingType(property.PropertyType) is null
                 ? ((Option, Func<ParseResult, object?>))typeof(RunSettingsOptions)
                     .GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
@@ -59,14 +51,18 @@ public sealed class RunSettingsOptions
 
     public IEnumerable<Option> All => _bound.Select(b => b.Option).Prepend(Profile);
 
-    /// <summary>The profile's settings with every option given on the command line set by name.</summary>
-    public RunSettings Bind(ParseResult result)
+    /// <summary>
+    /// The settings of the run the command line names (<c>--run-name</c>, else <paramref name="defaultRunName"/> of the
+    /// profile): its record (run.json) or the profile's, with every option given on the command line over them by name
+    /// (<see cref="RunSettings.Open"/>: an option that contradicts the record is an error).
+    /// </summary>
+    public RunSettings Bind(ParseResult result, bool resume = true, bool startsRun = false, Func<string, string?>? defaultRunName = null)
     {
-        var run = RunSettings.For(result.GetValue(Profile)!) with { };
-        foreach (var (property, option, value) in _bound)
-            if (result.GetResult(option) is OptionResult { Implicit: false })
-                property.SetValue(run, value(result));
-        return run;
+        var given = _bound.Where(b => result.GetResult(b.Option) is OptionResult { Implicit: false })
+            .Select(b => KeyValuePair.Create(b.Property.Name, b.Value(result))).ToList();
+        var profile = result.GetValue(Profile)!;
+        var runName = given.FirstOrDefault(g => g.Key == nameof(RunSettings.RunName)).Value as string ?? defaultRunName?.Invoke(profile);
+        return RunSettings.Open(profile, runName, given.Where(g => g.Key != nameof(RunSettings.RunName)), resume, startsRun);
     }
 
     /// <summary>MaxLength → --max-length.</summary>

@@ -15,7 +15,8 @@ public sealed class TrainCommand : ICliCommand
     readonly RunSettingsOptions _settings = new();
     readonly Option<bool> _fresh = new("--fresh")
     {
-        Description = "Start over: discard this run's checkpoints instead of resuming from the latest"
+        Description = "Start over instead of resuming: a finished run is moved aside (NAME.previous-TIME), an unfinished one's " +
+            "checkpoints discarded"
     };
     readonly Option<string?> _archive = new("--newsgroups-archive")
     {
@@ -35,8 +36,9 @@ public sealed class TrainCommand : ICliCommand
 
     int Run(ParseResult parsed, CancellationToken cancel)
     {
-        var run = _settings.Bind(parsed);
-        if (run.RunName is null) run = run with { RunName = $"cli-{run.Profile}" }; // apart from the notebooks' runs of the same profile
+        var resume = !parsed.GetValue(_fresh);
+        // The run folder is apart from the notebooks' runs of the same profile.
+        var run = _settings.Bind(parsed, resume, startsRun: true, defaultRunName: profile => $"cli-{profile}");
         var log = new StandardErrorLines();
         using var runLock = RunFolderLock.Acquire(run.RunDir, log); // before the data stage rewrites split.json
         var loadOptions = new DatasetLoadOptions
@@ -44,7 +46,7 @@ public sealed class TrainCommand : ICliCommand
             Newsgroups = parsed.GetValue(_archive) is { } archive ? new NewsgroupsOptions { LocalSource = archive } : null,
         };
 
-        var splits = RecipeStages.PrepareData(run, loadOptions, log);
+        var splits = RecipeStages.PrepareData(run, loadOptions, log, resume);
         Console.Error.WriteLine($"data: {splits.Train.Count} training and {splits.Validation.Count} validation texts, " +
             $"{splits.NumLabels} classes -> {run.RunDir}");
         var trainer = RecipeStages.CreateTrainer(run, splits, log);
@@ -54,7 +56,7 @@ public sealed class TrainCommand : ICliCommand
         Console.Error.WriteLine($"training on {trainer.Device}: {trainer.MaxSteps} steps ({trainer.StepsPerEpoch} per epoch), " +
             $"warmup {trainer.WarmupSteps}");
 
-        var result = RecipeStages.Train(run, trainer, resume: !parsed.GetValue(_fresh), cancel, log);
+        var result = RecipeStages.Train(run, trainer, resume, cancel, log);
         if (result.Cancelled)
         {
             Console.WriteLine($"Stopped at step {result.GlobalStep}; checkpoint {result.LastCheckpoint}. " +

@@ -20,7 +20,7 @@ public sealed record LoadReport(string Source, IReadOnlyList<RenamedKey> Renamed
 
     public override string ToString()
     {
-        var text = new StringBuilder($"Loaded {Source}");
+        var text = new StringBuilder($"Loaded {BertPaths.ForDisplay(Source)}");
         if (IsExact) return text.Append(": every tensor matched the model exactly.").ToString();
         text.AppendLine(":");
         if (Initialised.Count > 0)

@@ -43,7 +43,10 @@ public sealed record DatasetSplits
     }
 
     /// <summary>Writes the splits atomically: a crash leaves the previous file or the new one.</summary>
-    public void Save(string path) => AtomicFile.WriteJson(path, SplitFile.From(this), Json.Indented);
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, ToJson());
+
+    /// <summary>The bytes <see cref="Save"/> writes: what a run record's split hash is taken of.</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(SplitFile.From(this), Json.Indented);
 
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>
     public static DatasetSplits Load(string path)

@@ -23,8 +23,8 @@ public static partial class ConsoleDisplay
 
     public static TextWriter Out { get; set; } = Console.Out;
 
-    /// <summary>Table rows shown; the rest are counted.</summary>
-    public static int MaxRows { get; set; } = 10;
+    /// <summary>Table rows shown (enough for a run's settings and a report of 20 classes); the rest are counted.</summary>
+    public static int MaxRows { get; set; } = 25;
 
     /// <summary>Where charts are written; the run folder's charts/ once the app knows its run.</summary>
     public static string ChartsDir { get; set; } = Path.Combine(BertPaths.DataDir, "charts");
@@ -137,6 +137,7 @@ public static partial class ConsoleDisplay
     static string Text(object? value) => value switch
     {
         null => "null",
+        bool b => b ? "true" : "false",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -13,7 +13,8 @@ public static class TextTable
     /// <summary>The first <paramref name="maxRows"/> rows under a header line, then how many were left out.</summary>
     public static string Format(DataFrame frame, int maxRows)
     {
-        if (frame.Columns.Count == 0) return "(empty table)";
+        // A live table (the Trainer's log) starts empty; its rows print below as they come.
+        if (frame.Columns.Count == 0 || frame.Rows.Count == 0) return "(no rows yet)";
         var rows = Math.Min(maxRows, frame.Rows.Count);
         var cells = frame.Columns.Select(c => Enumerable.Range(0, (int)rows).Select(r => Cell(c[r])).ToArray()).ToArray();
         var widths = frame.Columns.Select((c, i) => cells[i].Append(c.Name).Max(s => s.Length)).ToArray();

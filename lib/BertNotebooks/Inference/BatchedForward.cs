@@ -4,8 +4,9 @@ using TorchSharp;
 
 namespace BertNotebooks.Inference;
 
-/// <summary>How <see cref="BatchedForward"/> runs: examples per forward pass, the max length, the device and autocast's type.</summary>
-public sealed record ForwardOptions(int BatchSize, int MaxLength, torch.Device Device, torch.ScalarType? ComputeType);
+/// <summary>How <see cref="BatchedForward"/> runs: examples per forward pass, the device and autocast's type. The examples
+/// come tokenized, already cut to the max length.</summary>
+public sealed record ForwardOptions(int BatchSize, torch.Device Device, torch.ScalarType? ComputeType);
 
 /// <summary>Per-example logits (float32, in input order) and, when labels were given, the summed loss.</summary>
 public sealed record ForwardResult(IReadOnlyList<float[]> Logits, double? LossSum);
@@ -36,7 +37,7 @@ public static class BatchedForward
             {
                 using var scope = torch.NewDisposeScope();
                 var chunk = batches[b].Select(i => examples[i]).ToList();
-                var batch = Collator.Collate(chunk, Tokenization.Padding.Longest, options.MaxLength, withLabels).To(options.Device);
+                var batch = Collator.Collate(chunk, Tokenization.Padding.Longest, withLabels: withLabels).To(options.Device);
                 var output = model.call(batch);
                 if (output.Loss is { } loss) lossSum.add_(loss.to(torch.float64) * chunk.Count); // a mean over examples, as HF
                 var rows = output.Logits.to(torch.float32).cpu(); // (B, C)

@@ -34,9 +34,11 @@ public sealed class Predictor : IDisposable
     }
 
     /// <param name="device">"auto", "cpu", "cuda" or "cuda:N".</param>
-    /// <param name="maxLength">Tokens per text at most, [CLS] and [SEP] included; capped by the model's position embeddings.</param>
+    /// <param name="maxLength">Tokens per text at most, [CLS] and [SEP] included (the run's, for a trained run); null: the
+    /// model's limit. Beyond that limit it is clamped, with the one line that says so (<see cref="BertTextEncoder.FitMaxLength"/>).</param>
     /// <param name="precision">"fp32" (the default, as HF pipelines), "bf16" or "auto" (bf16 where the hardware has bf16 units).</param>
-    public static Predictor Load(string modelFolder, string device = "auto", int maxLength = 512, string precision = PrecisionChoice.Fp32)
+    public static Predictor Load(string modelFolder, string device = "auto", int? maxLength = null,
+        string precision = PrecisionChoice.Fp32, IProgress<string>? log = null)
     {
         PrecisionChoice.Normalise(precision);
         if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), " +
@@ -51,7 +53,7 @@ public sealed class Predictor : IDisposable
                 $"so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
         }
         var precisionChoice = PrecisionChoice.Choose(precision, Hardware.Detect(resolved));
-        return new Predictor(model, encoder, resolved, Math.Min(maxLength, encoder.MaxLengthLimit), precisionChoice);
+        return new Predictor(model, encoder, resolved, encoder.FitMaxLength(maxLength ?? encoder.MaxLengthLimit, log), precisionChoice);
     }
 
     public Prediction Predict(string text, int topK = 3) => PredictBatch([text], topK)[0];
@@ -74,7 +76,7 @@ public sealed class Predictor : IDisposable
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
-        var options = new ForwardOptions(batchSize, MaxLength, Device, Precision.ComputeType);
+        var options = new ForwardOptions(batchSize, Device, Precision.ComputeType);
         var logits = BatchedForward.Run(_model, examples, options).Logits;
         return texts.Select((text, i) => ToPrediction(text, textPairs?[i], examples[i], logits[i], topK)).ToList();
     }

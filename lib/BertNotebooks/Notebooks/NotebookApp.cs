@@ -56,7 +56,11 @@ public sealed class NotebookApp
         {
             (_profile, _runName) = name == "profile" ? (value as string, _runName) : (_profile, value as string);
             // The charts go with the run's other files; a bad profile is left for the notebook's own cell to report.
-            try { ConsoleDisplay.ChartsDir = Path.Combine(RunSettings.ForSeries(_profile).With(runName: _runName).RunDir, "charts"); }
+            try
+            {
+                var folder = string.IsNullOrWhiteSpace(_runName) ? RunSettings.For(SeriesProfile.Resolve(_profile).Profile).Profile : _runName;
+                ConsoleDisplay.ChartsDir = Path.Combine(BertPaths.RunDir(folder), "charts");
+            }
             catch (ArgumentException) { }
         }
         return value;

@@ -17,28 +17,46 @@ namespace BertNotebooks.Recipe;
 public static class RecipeStages
 {
     /// <summary>
-    /// 01-data: load and clean the dataset, split it, keep the profile's subset, and save split.json. Classes that differ
-    /// from the split this run folder held before are told to <paramref name="log"/> (by default the console): the run's
-    /// checkpoints were trained on the old ones.
+    /// 01-data: load and clean the dataset, split it, keep the profile's subset, save split.json and start the run record
+    /// (<see cref="RunRecord"/>, stage Data). A run that has trained keeps its record: the same settings must make the same
+    /// split, else it is an error; with <paramref name="resume"/> false a finished run is moved aside first
+    /// (<see cref="RunRecord.SetAside"/>, told to <paramref name="log"/>, by default the console) and the run starts over.
     /// </summary>
-    public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null, IProgress<string>? log = null)
+    public static DatasetSplits PrepareData(RunSettings run, DatasetLoadOptions? options = null, IProgress<string>? log = null,
+        bool resume = true)
     {
+        log ??= ConsoleLines;
+        var record = RunRecord.Load(run.RunDir);
+        if (record is { Stage: not RunStage.Data } && !resume)
+        {
+            StartOver(run, record, log);
+            record = null;
+        }
+        if (record is { Stage: not RunStage.Data }) record.Require(run); // data no training used yet may be remade
         var splits = LoadData(run, options);
-        if (File.Exists(run.SplitPath) && ClassChange(DatasetSplits.Load(run.SplitPath).ClassNames, splits.ClassNames) is { } change)
-            (log ?? ConsoleLines).Report($"the classes differ from this run folder's previous data: {change}. " +
-                $"Its checkpoints belong to the old classes; train with --fresh / resume = false, or use another run name.");
-        splits.Save(run.SplitPath);
+        var json = splits.ToJson();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
+        if (record is { Stage: not RunStage.Data } && record.SplitHash != hash)
+            throw new InvalidDataException($"The data {run.Dataset} gives another split than the one this run trained on " +
+                $"({BertPaths.ForDisplay(run.RecordPath)}): set runName (--run-name) to a new name for a run on the new data, " +
+                "or start this one over with resume = false (--fresh): a finished run is then moved aside, not deleted.");
+        AtomicFile.WriteAllBytes(run.SplitPath, json);
+        if (record is null or { Stage: RunStage.Data })
+            new RunRecord { Stage = RunStage.Data, Settings = run, SplitHash = hash }.Save(run.RunDir);
         return splits;
     }
 
-    /// <summary>"missing 'x'; new 'y'", or null when both have the same classes.</summary>
-    static string? ClassChange(IReadOnlyList<string> before, IReadOnlyList<string> now)
+    /// <summary>A finished run moved aside, an unfinished one's checkpoints discarded: the run folder holds its data only.</summary>
+    static void StartOver(RunSettings run, RunRecord record, IProgress<string> log)
     {
-        var missing = before.Except(now).Select(c => $"'{c}'").ToList();
-        var added = now.Except(before).Select(c => $"'{c}'").ToList();
-        var parts = new[] { missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null,
-            added.Count > 0 ? $"new {string.Join(", ", added)}" : null };
-        return missing.Count + added.Count == 0 ? null : string.Join("; ", parts.OfType<string>());
+        if (record.Stage == RunStage.Trained) RunRecord.SetAside(run, log);
+        else if (Directory.Exists(run.CheckpointsDir))
+        {
+            Directory.Delete(run.CheckpointsDir, recursive: true);
+            log.Report($"starting over: resume is off, so the unfinished run's checkpoints in {BertPaths.ForDisplay(run.CheckpointsDir)} " +
+                "are discarded");
+        }
+        new RunRecord { Stage = RunStage.Data, Settings = record.Settings, SplitHash = record.SplitHash }.Save(run.RunDir);
     }
 
     /// <summary>The run's dataset loaded, cleaned, split and cut to the profile's subset, without saving it (for benchmarks).</summary>
@@ -61,7 +79,7 @@ public static class RecipeStages
     /// <summary>The split that 01-data saved for this run.</summary>
     public static DatasetSplits LoadSplits(RunSettings run) =>
         File.Exists(run.SplitPath) ? DatasetSplits.Load(run.SplitPath)
-            : throw new FileNotFoundException($"{run.SplitPath} is missing: run 01-data (profile '{run.Profile}') first.", run.SplitPath);
+            : throw new FileNotFoundException($"{BertPaths.ForDisplay(run.SplitPath)} is missing: run 01-data (profile '{run.Profile}') first.", run.SplitPath);
 
     /// <summary>The pretrained model's local HF folder: converted from NuGet, downloaded from the hub, or a path as given.</summary>
     public static string PretrainedFolder(RunSettings run, IProgress<string>? progress = null) =>
@@ -72,9 +90,7 @@ public static class RecipeStages
     {
         var pretrained = PretrainedFolder(run, progress);
         var encoder = BertTextEncoder.FromFolder(pretrained);
-        var args = run.ToTrainingArguments() with { MaxLength = Math.Min(run.MaxLength, encoder.MaxLengthLimit) };
-        if (args.MaxLength != run.MaxLength)
-            (progress ?? ConsoleLines).Report($"max length {run.MaxLength} → {args.MaxLength}, the model's limit");
+        var args = run.ToTrainingArguments(encoder, progress);
         Reproducibility.SetSeed(run.Seed); // the new classifier head's initialisation
         var (model, report) = BertForSequenceClassification.FromPretrained(pretrained, splits.ClassNames);
         progress?.Report(report.ToString());
@@ -88,11 +104,12 @@ public static class RecipeStages
     }
 
     /// <summary>
-    /// Trains and saves the best model for 05 and 06. With <paramref name="resume"/>, a run stopped earlier (Ctrl+C, a crash)
-    /// continues from its latest checkpoint, but only if its checkpoints were made with the same settings and data split
-    /// (<see cref="RunFingerprint"/>); otherwise it starts over and says why in one line. Without
-    /// <paramref name="resume"/>, earlier checkpoints of this run are discarded. Without a <paramref name="cancel"/>
-    /// token, the one a notebook runner set (<see cref="Interruption"/>) stops it. The run folder is locked meanwhile
+    /// Trains and saves the best model for 05 and 06, recording the run (<see cref="RunRecord"/>): stage Training with every
+    /// setting as it starts, Trained with the time it trained at the end. With <paramref name="resume"/>, a run stopped
+    /// earlier (Ctrl+C, a crash) continues from its latest checkpoint; settings or a split other than its record's are an
+    /// error (<see cref="RunRecord.Require"/>). Without <paramref name="resume"/> the run starts over: a finished one is
+    /// moved aside, an unfinished one's checkpoints are discarded. Without a <paramref name="cancel"/> token, the one a
+    /// notebook runner set (<see cref="Interruption"/>) stops it. The run folder is locked meanwhile
     /// (<see cref="RunFolderLock"/>); what it finds there (a resume, a killed save's leftovers) is told to
     /// <paramref name="log"/>, by default the console (a notebook shows it under the cell).
     /// </summary>
@@ -103,44 +120,41 @@ public static class RecipeStages
         log ??= ConsoleLines;
         using var runLock = RunFolderLock.Acquire(run.RunDir, log);
         RemoveUnfinishedSaves(run, log);
-        var resumeFrom = ResumeFrom(run, resume, log);
+        var record = RunRecord.Load(run.RunDir);
+        if (record is { Stage: not RunStage.Data } && !resume)
+        {
+            StartOver(run, record, log);
+            record = RunRecord.Load(run.RunDir);
+        }
+        record?.Require(run);
+        var splitHash = RunRecord.HashOf(run.SplitPath);
+        if (record is { SplitHash: { } recorded } && recorded != splitHash)
+            throw new InvalidDataException($"{BertPaths.ForDisplay(run.SplitPath)} is not the split this run's record names " +
+                $"({BertPaths.ForDisplay(run.RecordPath)}): run 01-data again, or set runName (--run-name) to a new name.");
+        var resumeFrom = record is { Stage: not RunStage.Data } ? ResumeFrom(run, log) : null;
         if (resumeFrom is null)
         {
             if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
             Directory.CreateDirectory(run.CheckpointsDir);
-            RunFingerprint.Of(run).Save(run.CheckpointsDir);
         }
+        record = new RunRecord { Stage = RunStage.Training, Settings = run, SplitHash = splitHash };
+        record.Save(run.RunDir);
+
         var result = trainer.Train(resumeFrom, cancel);
         if (result.Cancelled) return result;
         trainer.SaveModel(run.BestModelDir);
         ModelCard.Write(run.BestModelDir, run, result.State,
             BertConfig.Load(Path.Combine(run.BestModelDir, CheckpointFiles.Config)).ClassNames);
         result.State.Save(run.TrainerStatePath);
+        (record with { Stage = RunStage.Trained, TrainRuntime = result.Metrics["train_runtime"] }).Save(run.RunDir);
         return result;
     }
 
-    /// <summary>
-    /// The latest checkpoint where the run can continue from it, else null: no checkpoint, resume off, or checkpoints made
-    /// with other settings or data (each change named in the line that says so).
-    /// </summary>
-    static string? ResumeFrom(RunSettings run, bool resume, IProgress<string> log)
+    /// <summary>The latest checkpoint of a run whose record matched, or null where it has none.</summary>
+    static string? ResumeFrom(RunSettings run, IProgress<string> log)
     {
         var checkpoints = CheckpointFolders.List(run.CheckpointsDir);
         if (checkpoints.Count == 0) return null;
-        if (!resume)
-        {
-            log.Report($"starting over: resume is off, so the checkpoints in {run.CheckpointsDir} are discarded");
-            return null;
-        }
-        var saved = RunFingerprint.Load(run.CheckpointsDir);
-        var changes = saved is null ? ["no record of the settings they were made with"] : RunFingerprint.Of(run).ChangesSince(saved);
-        if (changes.Count > 0)
-        {
-            log.Report($"starting over: the checkpoints in {run.CheckpointsDir} were made with other settings "
-                + $"({string.Join(", ", changes)}); "
-                + "set runName (--run-name) to keep both runs");
-            return null;
-        }
         // Same settings and split, so the same number of steps: Trainer.LoadCheckpoint still checks it for direct callers.
         var latest = checkpoints[^1];
         var state = TrainerState.Load(Path.Combine(latest, "trainer_state.json"));
@@ -172,18 +186,35 @@ public static class RecipeStages
     /// <summary>The trainer_state.json that 04-training saved for this run.</summary>
     public static TrainerState LoadTrainerState(RunSettings run) =>
         File.Exists(run.TrainerStatePath) ? TrainerState.Load(run.TrainerStatePath)
-            : throw new FileNotFoundException($"{run.TrainerStatePath} is missing: run 04-training (profile '{run.Profile}') first.",
+            : throw new FileNotFoundException($"{BertPaths.ForDisplay(run.TrainerStatePath)} is missing: run 04-training (profile '{run.Profile}') first.",
                 run.TrainerStatePath);
 
-    /// <summary>05-evaluation: the best model's predictions on the validation split
-    /// (or <paramref name="data"/>); saves metrics.json.</summary>
+    /// <summary>The record of a run that 04-training finished, checked against <paramref name="run"/>; else an error naming
+    /// the notebook to run.</summary>
+    public static RunRecord RequireTrained(RunSettings run)
+    {
+        var record = RunRecord.Load(run.RunDir);
+        if (record is not { Stage: RunStage.Trained } || !Directory.Exists(run.BestModelDir))
+            throw new DirectoryNotFoundException($"{BertPaths.ForDisplay(run.BestModelDir)} is missing: " +
+                $"run 04-training (run '{run.RunName ?? run.Profile}') first.");
+        record.Require(run);
+        return record;
+    }
+
+    /// <summary>
+    /// 05-evaluation: the best model's predictions on the validation split (or <paramref name="data"/>); saves metrics.json.
+    /// The run's recorded settings and the Trainer's inference path (<see cref="Predictor"/>, <see cref="BatchedForward"/>,
+    /// the same max length, evaluation batch size and precision), so that on the validation split its accuracy and macro
+    /// F1 are the Trainer's best evaluation in trainer_state.json.
+    /// </summary>
     public static EvaluationResult Evaluate(RunSettings run, DatasetSplits splits, TextDataset? data = null)
     {
         data ??= splits.Validation;
-        using var predictor = Predictor.Load(RequireBestModel(run), run.Device, run.MaxLength, run.Precision);
+        RequireTrained(run);
+        using var predictor = Predictor.Load(run.BestModelDir, run.Device, run.MaxLength, run.Precision);
         var pairs = data.Examples.Any(e => e.TextPair is not null) ? data.Examples.Select(e => e.TextPair ?? "").ToList() : null;
-        var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3, batchSize: 2 * run.BatchSize,
-            textPairs: pairs);
+        var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3,
+            batchSize: run.ToTrainingArguments().PerDeviceEvalBatchSize, textPairs: pairs);
         // Every class gets a row, also one this split lacks (sklearn's labels=range(num_labels)).
         var report = ClassificationMetrics.Compute(data.Examples.Select(e => e.Label).ToList(), predictions.Select(p => p.Label).ToList(),
             splits.ClassNames, Enumerable.Range(0, splits.NumLabels).ToList());
@@ -196,7 +227,7 @@ public static class RecipeStages
     public static IReadOnlyDictionary<string, double> LoadMetricsSummary(RunSettings run)
     {
         if (!File.Exists(run.MetricsPath))
-            throw new FileNotFoundException($"{run.MetricsPath} is missing: run 05-evaluation (run '{run.RunName ?? run.Profile}') first.",
+            throw new FileNotFoundException($"{BertPaths.ForDisplay(run.MetricsPath)} is missing: run 05-evaluation (run '{run.RunName ?? run.Profile}') first.",
                 run.MetricsPath);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.MetricsPath));
         var saved = json.RootElement.GetProperty(nameof(ClassificationReport.Summary));
@@ -207,5 +238,5 @@ public static class RecipeStages
     /// <summary>The best model's folder, or an error naming the notebook that makes it.</summary>
     public static string RequireBestModel(RunSettings run) =>
         Directory.Exists(run.BestModelDir) ? run.BestModelDir
-            : throw new DirectoryNotFoundException($"{run.BestModelDir} is missing: run 04-training (profile '{run.Profile}') first.");
+            : throw new DirectoryNotFoundException($"{BertPaths.ForDisplay(run.BestModelDir)} is missing: run 04-training (profile '{run.Profile}') first.");
 }

@@ -73,6 +73,19 @@ public sealed class BertTextEncoder
     public int VocabSize => _idToToken.Length;
     /// <summary>The largest max length this model takes: 512, or less where config.json says max_position_embeddings is less.</summary>
     public int MaxLengthLimit { get; }
+
+    /// <summary>
+    /// The library's one max-length policy: <paramref name="requested"/>, clamped to <see cref="MaxLengthLimit"/> with one
+    /// line to <paramref name="log"/> (the console when none) saying so. Training, evaluation and prediction all call it.
+    /// </summary>
+    public int FitMaxLength(int requested, IProgress<string>? log = null)
+    {
+        if (requested <= MaxLengthLimit) return requested;
+        var line = $"max length {requested} → {MaxLengthLimit}, the model's limit";
+        if (log is null) Console.WriteLine(line);
+        else log.Report(line);
+        return MaxLengthLimit;
+    }
     public int PadTokenId { get; }
     public int UnknownTokenId { get; }
     public int ClassificationTokenId { get; }

@@ -56,7 +56,7 @@ public sealed class DataEdgeTests : IDisposable
     }
 
     [Fact]
-    public void Classes_that_differ_from_the_run_folders_previous_data_are_named()
+    public void Data_remade_before_any_training_replaces_the_run_record()
     {
         string Csv(string name, params string[] labels) =>
             _temp.File(name,
@@ -64,11 +64,14 @@ public sealed class DataEdgeTests : IDisposable
                     + "\n");
         var run = RunSettings.For("smoke") with { RunName = _temp.File("run"), Dataset = Csv("before.csv", "sport", "space") };
         RecipeStages.PrepareData(run, log: new LineLog());
-        var log = new LineLog();
+        var after = run with { Dataset = Csv("after.csv", "sport", "cars") };
 
-        RecipeStages.PrepareData(run with { Dataset = Csv("after.csv", "sport", "cars") }, log: log);
+        var splits = RecipeStages.PrepareData(after, log: new LineLog());
 
-        Assert.Contains("the classes differ from this run folder's previous data: missing 'space'; new 'cars'", Assert.Single(log.Lines));
+        var record = RunRecord.Load(run.RunDir)!;
+        Assert.Equal((RunStage.Data, after.Dataset), (record.Stage, record.Settings.Dataset));
+        Assert.Equal(RunRecord.HashOf(run.SplitPath), record.SplitHash);
+        Assert.Equal(["cars", "sport"], splits.ClassNames);
     }
 
     [Fact]

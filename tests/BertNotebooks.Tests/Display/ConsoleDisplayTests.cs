@@ -1,4 +1,5 @@
 using BertNotebooks.Display;
+using BertNotebooks.Recipe;
 using Microsoft.Data.Analysis;
 
 namespace BertNotebooks.Tests.Display;
@@ -24,6 +25,29 @@ public sealed class ConsoleDisplayTests : IDisposable
         var text = TextTable.Format(Frame(12), maxRows: 2);
 
         Assert.Equal("name     value\nrow 0 x      0\nrow 1 x    1.5\n… 10 more rows (12 in all)", text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void A_live_table_that_starts_empty_and_a_bool_read_as_words()
+    {
+        var table = ConsoleDisplay.Show(LogHistory.ToDataFrame([]));
+        table.Update(LogHistory.ToDataFrame([new Dictionary<string, double> { ["step"] = 2, ["loss"] = 3.5 }]));
+        ConsoleDisplay.Show(true);
+
+        Assert.Equal(["(no rows yet)", "step 2  loss 3.5", "true"], _out.ToString().ReplaceLineEndings("\n").TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void A_runs_settings_show_its_folder_relative_to_the_checkout()
+    {
+        var run = RunSettings.For("smoke") with { RunName = "relative-test" };
+
+        var text = TextTable.Format(run.ToDataFrame(), ConsoleDisplay.MaxRows);
+
+        Assert.Contains(BertPaths.ForDisplay(run.RunDir), text);
+        Assert.DoesNotContain("more rows", text);
+        Assert.Equal("data/runs/x", BertPaths.ForDisplay(Path.Combine(BertPaths.RepositoryRoot!, "data", "runs", "x")));
+        Assert.Equal(Path.GetTempPath(), BertPaths.ForDisplay(Path.GetTempPath()));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RecipeStagesEdgeTests : IDisposable
 
     static TrainResult Train(RunSettings run, LineLog log, bool resume = true)
     {
-        var splits = RecipeStages.PrepareData(run);
+        var splits = RecipeStages.PrepareData(run, log: log, resume: resume);
         var trainer = RecipeStages.CreateTrainer(run, splits, log);
         return RecipeStages.Train(run, trainer, resume, log: log);
     }
@@ -61,17 +61,29 @@ public sealed class RecipeStagesEdgeTests : IDisposable
     }
 
     [FixtureFact("tiny-bert")]
-    public void A_resume_with_other_settings_starts_over_naming_the_change_and_how_to_keep_both()
+    public void A_resume_with_other_settings_is_an_error_naming_the_change_and_how_to_keep_both()
     {
         Train(TinyRun(maxSteps: 2), new LineLog());
+
+        var error = Assert.Throws<ArgumentException>(() => Train(TinyRun(maxSteps: 4), new LineLog()));
+
+        Assert.Contains("maxSteps = 4 contradicts this run's record", error.Message);
+        Assert.Contains("which says maxSteps 2", error.Message);
+        Assert.Contains("--run-name", error.Message);
+    }
+
+    [FixtureFact("tiny-bert")]
+    public void An_unfinished_run_started_over_discards_its_checkpoints_and_says_so()
+    {
+        var run = TinyRun(maxSteps: 2);
+        Train(run, new LineLog());
+        (RunRecord.Load(run.RunDir)! with { Stage = RunStage.Training }).Save(run.RunDir); // as if stopped before the end
         var log = new LineLog();
 
-        Train(TinyRun(maxSteps: 4), log);
+        Train(run, log, resume: false);
 
-        var line = Assert.Single(log.Lines, l => l.StartsWith("starting over", StringComparison.Ordinal));
-        Assert.Contains("MaxSteps 2 → 4", line);
-        Assert.Contains("--run-name", line);
-        Assert.DoesNotContain(log.Lines, l => l.StartsWith("resuming", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("starting over: resume is off, so the unfinished run's checkpoints", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(run.RunDir)!, "*.previous-*"));
     }
 
     [FixtureFact("tiny-bert")]

@@ -94,40 +94,87 @@ public sealed class RecipeStagesTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run.BestModelDir, "model.safetensors")));
     }
 
+    /// <summary>What a notebook gives <see cref="RunSettings.Open"/>: the tiny run's settings as parameters, by name.</summary>
+    Dictionary<string, object?> TinyParameters(RunSettings tiny) => new()
+    {
+        ["dataset"] = tiny.Dataset, ["model"] = tiny.Model, ["maxSteps"] = tiny.MaxSteps, ["evalSteps"] = tiny.EvalSteps,
+        ["loggingSteps"] = tiny.LoggingSteps, ["batchSize"] = tiny.BatchSize, ["learningRate"] = tiny.LearningRate,
+        ["warmupSteps"] = tiny.WarmupSteps, ["device"] = tiny.Device,
+    };
+
     [FixtureFact("tiny-bert")]
-    public void A_changed_learning_rate_starts_over_instead_of_reloading_the_old_run()
+    public void After_04_with_a_non_default_max_length_05_reproduces_the_trainers_best_evaluation()
+    {
+        var tiny = TinyRun();
+        // 01 and 04 as the notebooks open them: 04 is given maxLength 16, not the smoke profile's 64.
+        var data = RunSettings.Open("smoke", tiny.RunName, TinyParameters(tiny), startsRun: true);
+        var splits = RecipeStages.PrepareData(data);
+        var training = RunSettings.Open("smoke", tiny.RunName, TinyParameters(tiny).Append(KeyValuePair.Create("maxLength", (object?)16)));
+        var result = RecipeStages.Train(training, RecipeStages.CreateTrainer(training, splits));
+
+        // 05 as the notebook opens it: no maxLength given, so the run's record must supply 16.
+        var evaluating = RunSettings.Open("smoke", tiny.RunName);
+        var evaluation = RecipeStages.Evaluate(evaluating, splits);
+
+        Assert.Equal(16, evaluating.MaxLength);
+        var best = result.State.LogHistory.Single(e => e.ContainsKey("eval_accuracy") && (int)e["step"] == result.State.BestGlobalStep);
+        Assert.Equal(best["eval_accuracy"], evaluation.Report.Accuracy);
+        Assert.Equal(best["eval_f1_macro"], evaluation.Report.MacroF1);
+        var saved = RecipeStages.LoadMetricsSummary(evaluating);
+        Assert.Equal((best["eval_accuracy"], best["eval_f1_macro"]), (saved["accuracy"], saved["f1_macro"]));
+    }
+
+    [FixtureFact("tiny-bert")]
+    public void A_parameter_that_contradicts_the_record_is_an_error_naming_both_values_and_the_way_out()
     {
         var run = TinyRun();
         var splits = RecipeStages.PrepareData(run);
         RecipeStages.Train(run, RecipeStages.CreateTrainer(run, splits));
-        var changed = run with { LearningRate = 1e-2 };
 
-        var output = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(output);
-        TrainResult again;
-        try { again = RecipeStages.Train(changed, RecipeStages.CreateTrainer(changed, splits)); }
-        finally { Console.SetOut(original); }
+        var error = Assert.Throws<ArgumentException>(() =>
+            RunSettings.Open("smoke", run.RunName, new { learningRate = (double?)1e-2, device = "cuda" }));
 
-        Assert.Contains("starting over", output.ToString());
-        Assert.Contains("LearningRate 0.001 → 0.01", output.ToString());
-        var loggedRates = again.State.LogHistory.Where(e => e.ContainsKey("learning_rate")).Select(e => e["learning_rate"]).ToList();
-        Assert.Equal(4, loggedRates.Count); // all four steps trained again, not zero
-        Assert.Equal(1e-2, loggedRates.Max(), 12); // with the new rate (warm-up 1, then linear decay)
-        Assert.Equal("0.01", RunFingerprint.Load(run.CheckpointsDir)!.Values["LearningRate"]);
+        Assert.StartsWith("learningRate = 0.01 contradicts this run's record", error.Message);
+        Assert.Contains("which says learningRate 0.001", error.Message);
+        Assert.Contains("runName", error.Message);
+        Assert.Contains("resume = false", error.Message);
+        Assert.DoesNotContain("device", error.Message); // where it runs cannot change the results
+        Assert.Throws<ArgumentException>(() => RecipeStages.Train(run with { LearningRate = 1e-2 },
+            RecipeStages.CreateTrainer(run with { LearningRate = 1e-2 }, splits)));
     }
 
-    [Fact]
-    public void The_fingerprint_names_each_changed_setting_and_ignores_where_the_run_runs()
+    [FixtureFact("tiny-bert")]
+    public void Starting_over_moves_the_finished_run_aside_and_says_where()
     {
-        var run = RunSettings.For("quick") with { RunName = _temp.File("fp") };
-        var saved = RunFingerprint.Of(run);
+        var run = TinyRun();
+        var splits = RecipeStages.PrepareData(run);
+        RecipeStages.Train(run, RecipeStages.CreateTrainer(run, splits));
+        var firstModel = File.ReadAllBytes(Path.Combine(run.BestModelDir, "model.safetensors"));
+        var changed = RunSettings.Open("smoke", run.RunName, TinyParameters(run with { LearningRate = 1e-2 }), resume: false);
+        var log = new LineLog();
 
-        Assert.Empty(RunFingerprint.Of(run with { Device = "cuda", Profile = "other" }).ChangesSince(saved));
-        Assert.Equal(["LearningRate 0.0002 → 0.001", "MaxLength 128 → 256"],
-            RunFingerprint.Of(run with { LearningRate = 1e-3, MaxLength = 256 }).ChangesSince(saved));
-        _temp.File("fp/split.json", "{}");
-        Assert.Equal(["the data split"], RunFingerprint.Of(run).ChangesSince(saved));
+        var again = RecipeStages.Train(changed, RecipeStages.CreateTrainer(changed, splits), resume: false, log: log);
+
+        var line = Assert.Single(log.Lines, l => l.StartsWith("starting over", StringComparison.Ordinal));
+        var aside = Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(run.RunDir)!, Path.GetFileName(run.RunDir) + ".previous-*"));
+        Assert.EndsWith(Path.GetFileName(aside), line);
+        Assert.Equal(firstModel, File.ReadAllBytes(Path.Combine(aside, "best-model", "model.safetensors")));
+        Assert.Equal(1e-3, RunRecord.Load(aside)!.Settings.LearningRate);
+        Assert.Equal(1e-2, RunRecord.Load(run.RunDir)!.Settings.LearningRate);
+        Assert.Equal(RunStage.Trained, RunRecord.Load(run.RunDir)!.Stage);
+        Assert.Equal(4, again.GlobalStep);
+    }
+
+    [FixtureFact("tiny-bert")]
+    public void The_model_card_names_the_csv_dataset_of_the_run()
+    {
+        var tiny = TinyRun();
+        RecipeStages.PrepareData(RunSettings.Open("smoke", tiny.RunName, TinyParameters(tiny), startsRun: true));
+        var training = RunSettings.Open("smoke", tiny.RunName, new { maxSteps = (int?)2 }); // 04 declares no dataset
+
+        RecipeStages.Train(training, RecipeStages.CreateTrainer(training, RecipeStages.LoadSplits(training)));
+
+        Assert.Contains($"on `{tiny.Dataset}`", File.ReadAllText(Path.Combine(training.BestModelDir, "README.md")));
     }
 
     [Fact]

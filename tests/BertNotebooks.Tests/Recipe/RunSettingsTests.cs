@@ -10,7 +10,7 @@ public sealed class RunSettingsTests
     {
         foreach (var name in RunSettings.Profiles)
         {
-            var args = RunSettings.For(name).ToTrainingArguments();
+            var args = RunSettings.For(name).ToTrainingArguments().Validate();
             Assert.True(args.LoadBestModelAtEnd, name);
             Assert.Equal(args.EvalStrategy, args.SaveStrategy);
         }
@@ -29,16 +29,20 @@ public sealed class RunSettingsTests
     }
 
     [Fact]
-    public void Null_parameters_keep_the_profile_and_others_replace_it()
+    public void Null_parameters_keep_the_profile_and_others_replace_it_by_name()
     {
+        using var temp = new TempFolder();
         var quick = RunSettings.For("quick");
-        var changed = quick.With(model: "bert-base-uncased", maxLength: 256, seed: null, dataset: "", runName: "mine");
+        var changed = RunSettings.Open("quick", temp.File("mine"),
+            new { model = "bert-base-uncased", maxLength = (int?)256, seed = (int?)null, dataset = "" });
 
         Assert.Equal("bert-base-uncased", changed.Model);
         Assert.Equal(256, changed.MaxLength);
         Assert.Equal(quick.Seed, changed.Seed);
         Assert.Equal(quick.Dataset, changed.Dataset);
-        Assert.EndsWith(Path.Combine("runs", "mine"), changed.RunDir);
+        Assert.Equal(temp.File("mine"), changed.RunDir);
+        Assert.Contains("'maxLenght' is not a run setting", Assert.Throws<ArgumentException>(() =>
+            RunSettings.Open("quick", temp.File("mine"), new { maxLenght = 1 })).Message);
     }
 
     [Fact]
@@ -46,9 +50,8 @@ public sealed class RunSettingsTests
     {
         var quick = RunSettings.For("quick");
         Assert.Equal("auto", quick.Precision);
-        Assert.Equal("auto", quick.With(precision: null).Precision);
-        Assert.Equal("bf16", quick.With(precision: "bf16").ToTrainingArguments().Precision);
-        Assert.Throws<ArgumentException>(() => quick.With(precision: "fp8").ToTrainingArguments());
+        Assert.Equal("bf16", (quick with { Precision = "bf16" }).ToTrainingArguments().Precision);
+        Assert.Throws<ArgumentException>(() => (quick with { Precision = "fp8" }).ToTrainingArguments().Validate());
     }
 
     [Fact]
@@ -57,9 +60,7 @@ public sealed class RunSettingsTests
         var quick = RunSettings.For("quick");
         Assert.Equal("linear", quick.ToTrainingArguments().LrSchedulerType);
         Assert.Equal("cosine", (quick with { LrSchedulerType = "cosine" }).ToTrainingArguments().LrSchedulerType);
-        Assert.Equal("cosine", quick.With(lrSchedulerType: "cosine").ToTrainingArguments().LrSchedulerType);
-        Assert.Equal("linear", quick.With(lrSchedulerType: null).LrSchedulerType);
-        var unknown = Assert.Throws<ArgumentException>(() => (quick with { LrSchedulerType = "step" }).ToTrainingArguments());
+        var unknown = Assert.Throws<ArgumentException>(() => (quick with { LrSchedulerType = "step" }).ToTrainingArguments().Validate());
         Assert.Contains("constant_with_warmup", unknown.Message);
     }
 
