@@ -33,6 +33,23 @@ public sealed class NotebookParameterTests : IDisposable
         Assert.Equal(assignment, parameter.AssignmentFor(Declared(declaration, parameter.Name)));
     }
 
+    [Fact]
+    public void The_cell_is_read_by_the_csharp_parser_not_line_by_line()
+    {
+        var declared = ParameterDeclaration.In(new InteractiveDocumentElement("""
+            int? maxLength =
+                null;  // a declaration over two lines
+            var offset = -2; double ratio = 0.5;
+            Action log = () => { var inner = 1; };
+            // string commented = "out";
+            """, "csharp"), "04-training");
+
+        Assert.Equal(["maxLength", "offset", "ratio", "log"], declared.Keys);
+        Assert.Equal((typeof(int?), typeof(int), typeof(double)),
+            (declared["maxLength"].Type, declared["offset"].Type, declared["ratio"].Type));
+        Assert.Null(declared["log"].Type);
+    }
+
     [Theory]
     [InlineData("double? learningRate = null;", "learningRate=abc",
         "learningRate must be a number (double) or null, not 'abc' (04-training declares it as double? learningRate)")]
