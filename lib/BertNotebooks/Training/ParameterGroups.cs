@@ -22,16 +22,16 @@ public static class ParameterGroups
             .ToHashSet();
     }
 
-    /// <summary>AdamW over two groups: decayed parameters with <see cref="TrainingArguments.WeightDecay"/>, the rest with 0.</summary>
+    /// <summary>AdamW over two groups: decayed parameters with <see cref="TrainingArguments.WeightDecay"/>, the rest with 0. The
+    /// groups take the learning rate and betas from the optimizer's defaults; the schedule sets the rate at every step.</summary>
     public static AdamW CreateAdamW(torch.nn.Module model, TrainingArguments args)
     {
         var decay = DecayParameterNames(model);
         var named = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         AdamW.ParamGroup Group(bool decayed) => new(
             named.Where(p => decay.Contains(p.name) == decayed).Select(p => p.parameter),
-            new AdamW.Options { LearningRate = args.LearningRate, weight_decay = decayed ? args.WeightDecay : 0.0 });
+            new AdamW.Options { weight_decay = decayed ? args.WeightDecay : 0.0 });
         // beta2 is passed explicitly: TorchSharp's torch.optim.AdamW factory defaults it to 0.99, not PyTorch's 0.999.
-        return new AdamW([Group(true), Group(false)],
-            args.LearningRate, args.AdamBeta1, args.AdamBeta2, args.AdamEpsilon, args.WeightDecay);
+        return new AdamW([Group(true), Group(false)], args.LearningRate, args.AdamBeta1, args.AdamBeta2, args.AdamEpsilon);
     }
 }
