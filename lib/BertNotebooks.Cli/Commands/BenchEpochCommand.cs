@@ -29,15 +29,17 @@ public sealed class BenchEpochCommand : ICliCommand
     readonly Option<string?> _archive = CommandLineHost.Typed<string?>("--newsgroups-archive", "A local 20news-bydate.tar.gz");
     readonly Option<string> _model = CommandLineHost.Defaulted("--model", "The pretrained model", PretrainedModels.OfflineDefault);
     readonly Option<int> _maxLength = CommandLineHost.Defaulted("--max-length", "Tokens per document at most (the model's limit if lower)",
-        512);
+        new TrainingArguments().MaxLength);
     readonly Option<int> _batchSize = CommandLineHost.Defaulted("--batch-size", "Documents per step", 16);
-    readonly Option<double> _learningRate = CommandLineHost.Defaulted("--lr", "AdamW's learning rate", 5e-5);
+    readonly Option<double> _learningRate = CommandLineHost.Defaulted("--learning-rate", "AdamW's learning rate",
+        new TrainingArguments().LearningRate);
     readonly Option<int> _sampleSteps = CommandLineHost.Defaulted("--sample-steps", "Timed steps per mode, spread over the epoch", 20);
     readonly Option<int?> _maxTrainDocs = CommandLineHost.Typed<int?>("--max-train-docs",
         "A seeded sample of this many training documents");
     readonly Option<int> _longSteps = CommandLineHost.Defaulted("--long-steps",
         "Then this many steps in a row, for flat memory and step time (0: none)", 0);
-    readonly Option<int> _seed = CommandLineHost.Defaulted("--seed", "The seed for sampling and initialisation", 42);
+    readonly Option<int> _seed = CommandLineHost.Defaulted("--seed", "The seed for sampling and initialisation",
+        new TrainingArguments().Seed);
     readonly Option<string> _device = CommandLineHost.Defaulted("--device", "auto, cpu, cuda or cuda:N", "auto");
 
     public Command Create()
