@@ -46,6 +46,8 @@ public sealed class SixNotebooksTests : IDisposable
         AssertAllSucceeded(results, 6);
         Assert.Contains("3 classes", AllOutputs(results, "01-data"));
         Assert.Contains("\"hardware\"", File.ReadAllText(Path.Combine(runDir, "best-model", "config.json")));
+        // Only 01 declares the dataset: 04 takes it from the run's record, and its model card names it.
+        Assert.Contains("tickets.csv?text=message&label=team`", File.ReadAllText(Path.Combine(runDir, "best-model", "README.md")));
     }
 
     /// <summary>Support tickets for three teams, made from templates: enough rows for a stratified split.</summary>
