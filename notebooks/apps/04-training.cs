@@ -217,7 +217,7 @@ var table = ConsoleDisplay.Show(LogHistory.ToDataFrame(logs));
 trainer.Progress = new ThrottledProgress(p => status.Update($"{p.Stage}: step {p.Step}/{p.TotalSteps}, epoch {p.Epoch:F2}, {p.Elapsed:hh\\:mm\\:ss}"));
 trainer.OnLog += entry => { logs.Add(entry); table.Update(LogHistory.ToDataFrame(logs)); };
 var result = RecipeStages.Train(run, trainer, resume);
-ConsoleDisplay.Show($"this run trained for {result.Metrics["train_runtime"]:F0} s ({result.GlobalStep} steps)");
+ConsoleDisplay.Show($"this run trained for {RecipeStages.LoadRecord(run).TrainRuntime:F0} s, {result.GlobalStep} steps");  // every resume included
 ConsoleDisplay.Show(result.Metrics);
 
 // ---- cell 25 ----

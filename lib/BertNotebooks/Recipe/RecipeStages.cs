@@ -137,16 +137,22 @@ public static class RecipeStages
             if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
             Directory.CreateDirectory(run.CheckpointsDir);
         }
-        record = new RunRecord { Stage = RunStage.Training, Settings = run, SplitHash = splitHash };
+        var trainedBefore = resumeFrom is null ? 0 : record?.TrainRuntime ?? 0;
+        record = new RunRecord { Stage = RunStage.Training, Settings = run, SplitHash = splitHash, TrainRuntime = trainedBefore };
         record.Save(run.RunDir);
 
         var result = trainer.Train(resumeFrom, cancel);
-        if (result.Cancelled) return result;
+        record = record with { TrainRuntime = trainedBefore + result.Metrics["train_runtime"] }; // over every resume
+        if (result.Cancelled)
+        {
+            record.Save(run.RunDir);
+            return result;
+        }
         trainer.SaveModel(run.BestModelDir);
         ModelCard.Write(run.BestModelDir, run, result.State,
             BertConfig.Load(Path.Combine(run.BestModelDir, CheckpointFiles.Config)).ClassNames);
         result.State.Save(run.TrainerStatePath);
-        (record with { Stage = RunStage.Trained, TrainRuntime = result.Metrics["train_runtime"] }).Save(run.RunDir);
+        (record with { Stage = RunStage.Trained }).Save(run.RunDir);
         return result;
     }
 
@@ -188,6 +194,11 @@ public static class RecipeStages
         File.Exists(run.TrainerStatePath) ? TrainerState.Load(run.TrainerStatePath)
             : throw new FileNotFoundException($"{BertPaths.ForDisplay(run.TrainerStatePath)} is missing: run 04-training (profile '{run.Profile}') first.",
                 run.TrainerStatePath);
+
+    /// <summary>The run's record (run.json), or an error naming the notebook that starts it.</summary>
+    public static RunRecord LoadRecord(RunSettings run) =>
+        RunRecord.Load(run.RunDir) ?? throw new FileNotFoundException(
+            $"{BertPaths.ForDisplay(run.RecordPath)} is missing: run 01-data (run '{run.RunName ?? run.Profile}') first.", run.RecordPath);
 
     /// <summary>The record of a run that 04-training finished, checked against <paramref name="run"/>; else an error naming
     /// the notebook to run.</summary>

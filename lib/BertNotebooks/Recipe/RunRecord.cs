@@ -27,7 +27,7 @@ public sealed record RunRecord
     public required RunSettings Settings { get; init; }
     /// <summary>The sha256 of split.json as 01-data wrote it.</summary>
     public string? SplitHash { get; init; }
-    /// <summary>Seconds the Trainer trained (its train_runtime), once Trained.</summary>
+    /// <summary>Seconds the Trainer has trained this run: its train_runtime, summed over every resume.</summary>
     public double? TrainRuntime { get; init; }
 
     /// <summary>Settings that cannot change a run's results: where it runs, and what its folder is called.</summary>
