@@ -10,7 +10,7 @@ public static class Collator
 {
     public const int PadTokenId = 0;
 
-    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = 512,
+    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = BertTextEncoder.MaxSupportedLength,
         bool withLabels = true, int padTokenId = PadTokenId)
     {
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));

@@ -56,7 +56,7 @@ public sealed record TrainingArguments
     public bool GroupByLength { get; init; }
     /// <summary>Longest to pad each batch: its longest example (dynamic padding) or always <see cref="MaxLength"/>.</summary>
     public Padding Padding { get; init; } = Padding.Longest;
-    public int MaxLength { get; init; } = 512;
+    public int MaxLength { get; init; } = BertTextEncoder.MaxSupportedLength;
     /// <summary>"auto", "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "auto";
     /// <summary>
