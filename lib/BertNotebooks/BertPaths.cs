@@ -30,15 +30,24 @@ public static class BertPaths
     public static string UserPath(string path) => Path.GetFullPath(path, WorkingDir);
 
     /// <summary>
-    /// <paramref name="path"/> as a reader should see it: relative to the checkout (with '/') when it lies inside it, so that
-    /// outputs and messages do not carry the folders of the machine that made them; otherwise as it is.
+    /// <paramref name="path"/> as a reader should see it: relative to the checkout (with '/') when it lies inside it, under
+    /// <c>~</c> when it lies in the user's home, so that outputs and messages do not carry the folders of the machine that
+    /// made them; otherwise as it is.
     /// </summary>
     public static string ForDisplay(string path)
     {
-        if (RepositoryRoot is not { } root) return path;
-        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
+        var full = Path.GetFullPath(path);
+        if (Inside(RepositoryRoot, full) is { } relative) return relative;
+        return Inside(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), full) is { } inHome ? "~/" + inHome : path;
+    }
+
+    /// <summary><paramref name="path"/> relative to <paramref name="folder"/> (with '/'), or null when it is not inside it.</summary>
+    static string? Inside(string? folder, string path)
+    {
+        if (string.IsNullOrEmpty(folder)) return null;
+        var relative = Path.GetRelativePath(folder, path);
         return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            || Path.IsPathRooted(relative) ? path : relative.Replace(Path.DirectorySeparatorChar, '/');
+            || Path.IsPathRooted(relative) ? null : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
     /// <summary>

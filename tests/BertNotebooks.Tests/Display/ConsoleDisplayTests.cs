@@ -47,7 +47,8 @@ public sealed class ConsoleDisplayTests : IDisposable
         Assert.Contains(BertPaths.ForDisplay(run.RunDir), text);
         Assert.DoesNotContain("more rows", text);
         Assert.Equal("data/runs/x", BertPaths.ForDisplay(Path.Combine(BertPaths.RepositoryRoot!, "data", "runs", "x")));
-        Assert.Equal(Path.GetTempPath(), BertPaths.ForDisplay(Path.GetTempPath()));
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal("~/.cache/elsewhere", BertPaths.ForDisplay(Path.Combine(home, ".cache", "elsewhere")));
     }
 
     [Fact]
