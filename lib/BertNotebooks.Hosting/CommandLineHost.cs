@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using BertNotebooks.Notebooks;
 
 namespace BertNotebooks.Hosting;
 

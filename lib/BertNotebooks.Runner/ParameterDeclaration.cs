@@ -1,4 +1,4 @@
-using BertNotebooks.Hosting;
+using BertNotebooks.Notebooks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using BertNotebooks.Display;
 using BertNotebooks.Native;
@@ -68,18 +67,11 @@ public sealed class NotebookApp
         return value;
     }
 
-    T Convert<T>(string name, string text)
-    {
-        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        if (text == "null" && (!typeof(T).IsValueType || type != typeof(T))) return default!;
-        try { return (T)System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture); }
-        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
-        {
-            return Fail<T>($"--{Kebab(name)} must be " +
-                $"{(type == typeof(double) ? "a number" : type == typeof(int) ? "an integer" : type.Name.ToLowerInvariant())}, " +
-                $"not '{text}'.");
-        }
-    }
+    /// <summary>The text typed as <typeparamref name="T"/> by <see cref="TypedValue"/>, the parser of bertnb's options and
+    /// bertnb-run's <c>-p</c>; a usage error naming the option and the type where it does not read as one.</summary>
+    internal static T Convert<T>(string name, string text) =>
+        TypedValue.TryParse(typeof(T), text, out var value) ? (T)value!
+            : Fail<T>($"--{Kebab(name)} expects {TypedValue.Describe(typeof(T))}, not '{text}'.");
 
     static Dictionary<string, string> Parse(string app, string[] args, IReadOnlyList<string> parameters)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BertNotebooks.Hosting;
+namespace BertNotebooks.Notebooks;
 
 /// <summary>
 /// Text from a command line turned into the type that will hold it (int, double, bool, string, their nullable forms),
