@@ -12,8 +12,8 @@ public sealed record TorchNativeReport(LibTorchLocation? LibTorch, string LibTor
     public override string ToString() => LibTorch is null
         ? "TorchSharp loaded its native libraries itself."
         : $"LibTorch {LibTorch.Version ?? (LibTorch.Source == LibTorchLocation.PackageSource ? torch.__version__ : "(version unknown)")} " +
-          $"from {LibTorch.Source} ({LibTorch.Directory}); " +
-          $"TorchSharp native: {LibTorchSharpPath}" +
+          $"from {LibTorch.Source} ({BertPaths.ForDisplay(LibTorch.Directory)}); " +
+          $"TorchSharp native: {BertPaths.ForDisplay(LibTorchSharpPath)}" +
           (WeakenedVersions.Count == 0
               ? ""
               : $" (patched copy: {string.Join(", ", WeakenedVersions)} marked weak for this system's older libstdc++)");
