@@ -207,9 +207,10 @@ ConsoleDisplay.Show(string.Join("\n", answers.Select(a =>
 //
 //    <details><summary>A solution</summary>
 //
-//    Yes: both keep the first `MaxLength - 1` tokens and end with `[SEP]`, so both engines see the same ids. Try
-//    removing the truncation line in `Classify`: the session then gets more positions than `max_position_embeddings`
-//    allows and fails, as the position table has no row for them.
+//    Yes: both keep the first `MaxLength - 1` tokens and end with `[SEP]`, so both engines see the same ids. Remove the
+//    truncation line in `Classify` and they part: the app then reads more of the text than `Predictor` does, and past
+//    `max_position_embeddings` (512) tokens the session fails, as the position table has no row for the extra
+//    positions.
 //
 //    </details>
 //
