@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
@@ -15,10 +16,10 @@ public sealed record OnnxParityReport(int Documents, double MaxAbsDifference, in
 {
     public bool AllSameClass => SameClass == Documents;
 
-    public override string ToString() =>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Documents} documents: largest |logit difference| {MaxAbsDifference:0.###e+0}, same class {SameClass}/{Documents}; " +
         $"ONNX Runtime {OnnxDocumentsPerSecond:0.0} documents/s, TorchSharp {TorchSharpDocumentsPerSecond:0.0} documents/s " +
-        $"({OnnxDocumentsPerSecond / TorchSharpDocumentsPerSecond:0.00}x); model.onnx {OnnxFileBytes / 1e6:0.0} MB";
+        $"({OnnxDocumentsPerSecond / TorchSharpDocumentsPerSecond:0.00}x); model.onnx {OnnxFileBytes / 1e6:0.0} MB");
 }
 
 public static class OnnxParity
@@ -34,6 +35,9 @@ public static class OnnxParity
         if (texts.Count == 0) throw new ArgumentException("No texts to compare on; pass at least one.", nameof(texts));
         if (repeats < 1) throw new ArgumentException($"repeats must be at least 1, not {repeats}.", nameof(repeats));
         var onnxPath = OnnxExport.ModelPath(modelFolder);
+        if (!File.Exists(onnxPath))
+            throw new FileNotFoundException($"{modelFolder} has no {OnnxExport.Folder}/{OnnxExport.FileName}; " +
+                "export it first: OnnxExport.Export(modelFolder) or `bertnb export --model-dir FOLDER`.", onnxPath);
         var encoder = BertTextEncoder.FromFolder(modelFolder);
         maxLength = Math.Min(maxLength, encoder.MaxLengthLimit);
         var examples = encoder.EncodeBatch(texts, maxLength);
