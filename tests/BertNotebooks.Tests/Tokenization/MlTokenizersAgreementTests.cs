@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Data;
 using BertNotebooks.Serve;
