@@ -7,14 +7,17 @@ const params = new URLSearchParams(location.search);
 const status = document.getElementById('status');
 
 env.allowRemoteModels = false; // never the Hugging Face hub
-env.localModelPath = new URL('models/', location.href).href;
+env.allowLocalModels = true; // off by default in browsers
+// A path, not a full URL: transformers.js 4.3.1 looks for a local tokenizer only under a path.
+env.localModelPath = new URL('models/', location.href).pathname;
 env.backends.onnx.wasm.wasmPaths = new URL('vendor/', import.meta.url).href;
 env.backends.onnx.wasm.numThreads = 1; // threads need a cross-origin-isolated page
 
 try {
   // models/<name>/: ?model=NAME, or "model". fp32: onnx/model.onnx, the graph as exported (no quantized variant).
   const classifier = await pipeline('text-classification', params.get('model') ?? 'model', { dtype: 'fp32', device: 'wasm' });
-  // Every label with its probability, the most probable first.
+  // Every label with its probability, the most probable first. A text over 512 tokens is cut to 512; transformers.js
+  // cuts after adding [CLS] and [SEP], so such a text loses its final [SEP] (Python's transformers keeps it).
   const classify = async (text) => (await classifier(text, { top_k: null })).map(({ label, score }) => ({ label, score }));
 
   if (params.has('texts')) await classifyFile(classify, params.get('texts'));

@@ -36,20 +36,20 @@ app.MapPost("/classify", async (HttpRequest request, TextClassifier classifier) 
     if (!request.HasJsonContentType())
         return Error(StatusCodes.Status415UnsupportedMediaType, "send Content-Type: application/json and a body {\"text\": \"...\"}");
     if (request.ContentLength > MaxBodyBytes)
-        return Error(StatusCodes.Status413PayloadTooLarge, $"the body is over {MaxBodyBytes} bytes; send a shorter text");
+        return TooLarge(request, $"the body is over {MaxBodyBytes} bytes; send a shorter text");
     ClassifyRequest? body;
     try
     {
         body = await JsonSerializer.DeserializeAsync<ClassifyRequest>(request.Body, JsonSerializerOptions.Web,
             request.HttpContext.RequestAborted);
     }
-    catch (JsonException)
+    catch (JsonException e) // not JSON, or "text" is not a string (the path says where)
     {
-        return Error(StatusCodes.Status400BadRequest, "the body is not valid JSON; send {\"text\": \"...\"}");
+        return Error(StatusCodes.Status400BadRequest, $"the body is not JSON of the form {{\"text\": \"...\"}} (at {e.Path ?? "$"})");
     }
-    catch (BadHttpRequestException e) // Kestrel's limits: the body grew past MaxBodyBytes while it was read
+    catch (BadHttpRequestException e) // Kestrel's limit: a body without Content-Length grew past MaxBodyBytes
     {
-        return Error(e.StatusCode, $"the body could not be read ({e.Message}); send at most {MaxBodyBytes} bytes");
+        return TooLarge(request, $"the body could not be read ({e.Message}); send at most {MaxBodyBytes} bytes");
     }
     if (body?.Text is not { } text)
         return Error(StatusCodes.Status400BadRequest, "the JSON has no \"text\" string; send {\"text\": \"...\"}");
@@ -59,6 +59,13 @@ app.Run();
 return 0;
 
 static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+// The rest of the body is left unread on the connection, so the client must not send another request on it.
+static IResult TooLarge(HttpRequest request, string message)
+{
+    request.HttpContext.Response.Headers.Connection = "close";
+    return Error(StatusCodes.Status413PayloadTooLarge, message);
+}
 
 /// <summary>What POST /classify takes.</summary>
 record ClassifyRequest(string? Text);
