@@ -11,10 +11,13 @@ namespace BertNotebooks.Tests.Samples;
 public sealed class BrowserSampleTests(SmokeModel model, ITestOutputHelper output)
 {
     internal static string PageFolder => Path.Combine(BertPaths.RepositoryRoot ?? ".", "samples", "browser");
+    internal static string Library => Path.Combine(PageFolder, "vendor", "transformers.min.js");
+    internal const string VendorHint = "run `npm ci && npm run vendor` in samples/browser (.ci/run does; it needs node)";
 
     [BrowserSampleFact]
     public async Task The_page_gives_the_library_labels_and_scores_for_validation_posts()
     {
+        Assert.True(File.Exists(Library), $"{Library} is missing: {VendorHint}.");
         using var server = new StaticFileServer(
             new Dictionary<string, string> { ["/"] = PageFolder, ["/models/model/"] = model.Folder },
             new Dictionary<string, byte[]> { ["/posts.json"] = JsonSerializer.SerializeToUtf8Bytes(model.Posts) });
@@ -48,7 +51,6 @@ public sealed class BrowserSampleFactAttribute : FactAttribute
             ?? (HeadlessChromium.Executable is null
                 ? "Chromium is not installed (apt-get install -y chromium; .ci/run installs it)."
                 : null)
-            ?? (File.Exists(Path.Combine(BrowserSampleTests.PageFolder, "vendor", "transformers.min.js")) ? null
-                : "samples/browser/vendor is empty: run `npm ci && npm run vendor` in samples/browser (.ci/run does; it needs node).");
+            ?? (File.Exists(BrowserSampleTests.Library) ? null : $"samples/browser/vendor is empty: {BrowserSampleTests.VendorHint}.");
     }
 }
