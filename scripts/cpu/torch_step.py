@@ -116,6 +116,11 @@ def torch_step_seconds(batch, seq, steps, warmup):
         if step >= warmup:
             times.append(time.perf_counter() - start)
             print(f"pytorch step {step - warmup + 1}/{steps}: {times[-1] * 1e3:.1f} ms", file=sys.stderr, flush=True)
+    try:
+        import resource  # Unix only; ru_maxrss is in KiB on Linux
+        print(f"pytorch peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB", file=sys.stderr)
+    except ImportError:
+        pass
     return statistics.median(times), kind
 
 
@@ -173,5 +178,5 @@ if __name__ == "__main__":
     print(f"pytorch ({kind}): median fp32 step {torch_s * 1e3:.1f} ms (batch {batch}, seq {seq}, median of {args.steps})")
     hardware, ours = bench_step(repository, batch, seq, args.steps, args.warmup, args.threads)
     print(f"bertnb bench-step ({hardware}): median fp32 step {ours['median_step_s'] * 1e3:.1f} ms, "
-          f"{ours['achieved_gflops']} GFLOP/s, matmul {ours['matmul_gflops']} GFLOP/s")
+          f"{ours['achieved_gflops']} GFLOP/s, matmul {ours['matmul_gflops']} GFLOP/s, peak memory {ours['peak_rss_mib']} MiB")
     print(f"ratio pytorch / bertnb: {torch_s / ours['median_step_s']:.2f} (above 1: the library's step is faster)")

@@ -41,7 +41,7 @@ public static class NuGetFeed
                 finally { if (downloaded) File.Delete(nupkg); }
                 return folder;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidDataException)
             {
                 problems.Add($"{source}: {e.Message}");
             }
