@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BertNotebooks.IO;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using BertNotebooks.Cli.Benchmarks;
 using BertNotebooks.Hosting;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Training;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using BertNotebooks.Display;
+using BertNotebooks.Native;
 using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Notebooks;
@@ -37,6 +38,7 @@ public sealed class NotebookApp
             Environment.Exit(1);
         };
         var values = Parse(name, args, parameters);
+        TorchNative.EnsureLoaded();
         // A dataset path typed on the command line is relative to where the app was started, as in bertnb-run.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR")))
             Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());

@@ -1,3 +1,4 @@
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 
 namespace BertNotebooks.Tests.Native;

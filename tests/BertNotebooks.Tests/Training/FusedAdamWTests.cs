@@ -1,3 +1,4 @@
+using BertNotebooks.Kernels;
 using BertNotebooks.Training;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Modeling;
+namespace BertNotebooks.Kernels;
 
 /// <summary>
 /// Mixed precision inside the model, as <c>torch.autocast</c>: in an <see cref="Enable"/> region (per thread, as autocast),

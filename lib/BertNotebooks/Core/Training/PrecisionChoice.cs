@@ -1,3 +1,4 @@
+using BertNotebooks.Kernels;
 using BertNotebooks.Native;
 using TorchSharp;
 

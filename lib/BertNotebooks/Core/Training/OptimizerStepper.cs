@@ -1,3 +1,4 @@
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using TorchSharp;

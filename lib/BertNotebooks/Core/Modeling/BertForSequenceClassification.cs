@@ -1,3 +1,4 @@
+using BertNotebooks.Kernels;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;

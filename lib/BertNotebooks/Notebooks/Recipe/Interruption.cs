@@ -4,10 +4,10 @@ namespace BertNotebooks.Recipe;
 /// How a program that runs notebooks (<c>bertnb-run</c>) asks the training in a cell to stop and save a checkpoint: it puts
 /// a cancellation token into <see cref="AppContext"/> under <see cref="AppContextKey"/>, and <see cref="RecipeStages.Train"/>
 /// watches it when its caller passes no token, so notebook code needs none of its own. AppContext rather than a shared
-/// static: the runner never loads this library (a notebook does, in the same process), so the two meet on a key.
-/// This file is compiled into the runner too.
+/// static: the runner's copy of this library and the one a notebook #r's (bin/notebooks/) may load side by side in one
+/// process, each with its own statics, so the two meet on a key.
 /// </summary>
-static class Interruption
+public static class Interruption
 {
     public const string AppContextKey = "BertNotebooks.Interruption";
 

@@ -1,10 +1,10 @@
 using System.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
-using static BertNotebooks.Native.CpuTensorLoops;
+using static BertNotebooks.Kernels.CpuTensorLoops;
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Training;
+namespace BertNotebooks.Kernels;
 
 /// <summary>
 /// One step of a TorchSharp AdamW (its options, its state, so its checkpoints too) with the update of each float32 CPU

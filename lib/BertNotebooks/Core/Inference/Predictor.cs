@@ -1,4 +1,5 @@
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;

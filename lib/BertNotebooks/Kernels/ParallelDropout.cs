@@ -1,9 +1,9 @@
 using System.Numerics;
 using TorchSharp;
-using static BertNotebooks.Native.CpuTensorLoops;
+using static BertNotebooks.Kernels.CpuTensorLoops;
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Modeling;
+namespace BertNotebooks.Kernels;
 
 /// <summary>
 /// PyTorch's dropout (HF's nn.Dropout): in training, each element is kept with probability 1 - p and the kept ones are

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Native;
+namespace BertNotebooks.Kernels;
 
 /// <summary>
 /// For the few loops the library writes over a CPU tensor's memory itself (a dropout mask, the AdamW update): the address of

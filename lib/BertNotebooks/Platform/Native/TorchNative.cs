@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
@@ -45,28 +44,31 @@ public static class TorchNative
     static TorchNativeReport? _report;
     static Exception? _failure;
 
-    /// <summary>Runs when the library is first used, so that notebooks need no set-up call.</summary>
-#pragma warning disable CA2255 // A library initialiser is the point: torch must not be touched before this runs.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void LoadOnFirstUse()
-    {
-        try { EnsureLoaded(); }
-        catch (Exception e) { _failure = e; } // rethrown, with its clear message, by the next EnsureLoaded
-    }
-
-    /// <summary>Loads the native libraries once; later calls return the same report (or rethrow the same failure).</summary>
+    /// <summary>
+    /// Loads the native libraries once and sets the allocator for training; later calls return the same report (or rethrow
+    /// the same failure). Explicit, not a module initializer: whoever hosts the library (setup.dib, a generated app,
+    /// bertnb, a test) calls it before touching <c>torch</c>, and merely loading the DLL (as bertnb-run does) changes
+    /// nothing in the process.
+    /// </summary>
     public static TorchNativeReport EnsureLoaded()
     {
         lock (Gate)
         {
             if (_report is not null) return _report;
             if (_failure is not null) throw new InvalidOperationException(_failure.Message, _failure);
-            Allocator.TuneForTraining();
-            _report = LinuxSpecific.Enabled ? LoadOnLinux()
-                : LibTorchLocation.IsLinux && PatchRequired() ? LoadOnLinux() with { PatchKeptAlthoughOff = true }
-                : new TorchNativeReport(null, "", []);
-            return _report;
+            try
+            {
+                Allocator.TuneForTraining();
+                _report = LinuxSpecific.Enabled ? LoadOnLinux()
+                    : LibTorchLocation.IsLinux && PatchRequired() ? LoadOnLinux() with { PatchKeptAlthoughOff = true }
+                    : new TorchNativeReport(null, "", []);
+                return _report;
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                throw;
+            }
         }
     }
 
