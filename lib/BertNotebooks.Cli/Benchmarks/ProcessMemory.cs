@@ -1,4 +1,4 @@
-namespace BertNotebooks.IO;
+namespace BertNotebooks.Cli.Benchmarks;
 
 /// <summary>This process's resident memory from /proc/self/status (Linux): now (VmRSS) and at its peak (VmHWM). Null elsewhere.</summary>
 public static class ProcessMemory
