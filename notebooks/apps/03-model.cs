@@ -8,6 +8,7 @@ using BertNotebooks;
 using BertNotebooks.Data;
 using BertNotebooks.Display;
 using BertNotebooks.Evaluation;
+using BertNotebooks.Export;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;

@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace BertNotebooks.Notebooks.Tests;
 
 /// <summary>
-/// The six lessons as file-based apps (notebooks/apps), run as a user runs them: <c>dotnet run notebooks/apps/NN.cs</c>
-/// from the repository root, each in a fresh process, in order (one theory row each, so CI counts six), in the smoke
+/// The seven lessons as file-based apps (notebooks/apps), run as a user runs them: <c>dotnet run notebooks/apps/NN.cs</c>
+/// from the repository root, each in a fresh process, in order (one theory row each, so CI counts seven), in the smoke
 /// profile, into one temp run folder. Each app's time goes to the test log.
 /// </summary>
 public sealed class FileBasedAppsTests(FileBasedAppsTests.RunFolder run, ITestOutputHelper log)
@@ -61,7 +61,7 @@ public sealed class FileBasedAppsTests(FileBasedAppsTests.RunFolder run, ITestOu
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    /// <summary>The run folder the six apps share (01's split feeds 02-05, 04's model feeds 05 and 06), deleted at the end.</summary>
+    /// <summary>The run folder the seven apps share (01's split feeds 02-05, 04's model feeds 05, 06 and 07), deleted at the end.</summary>
     public sealed class RunFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("bertnb-apps-").FullName;

@@ -5,7 +5,7 @@ using BertNotebooks.Notebooks.Tests.Infrastructure;
 namespace BertNotebooks.Notebooks.Tests;
 
 /// <summary>
-/// The six notebooks in the kernels people run, not only in the in-process runner (which pins its own FSharp.Core and
+/// The seven notebooks in the kernels people run, not only in the in-process runner (which pins its own FSharp.Core and
 /// so once hid a failure every user saw): VS Code's <c>dotnet-interactive stdio</c>, and Jupyter's nbconvert. The
 /// series' profile comes from <c>BERTNB_PROFILE</c>, as a workshop would set it; runs go to a temp data folder.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class RealKernelTests : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [KernelFact]
-    public async Task All_six_notebooks_run_cell_by_cell_in_the_kernel_VS_Code_starts()
+    public async Task All_seven_notebooks_run_cell_by_cell_in_the_kernel_VS_Code_starts()
     {
         var environment = SmokeEnvironment();
         foreach (var notebook in Directory.GetFiles(NotebooksDir, "*.ipynb").Order(StringComparer.Ordinal))
@@ -32,6 +32,7 @@ public sealed class RealKernelTests : IDisposable
         Assert.True(File.Exists(Path.Combine(runDir, "split.json")), "01-data wrote no split.json");
         Assert.True(File.Exists(Path.Combine(runDir, "best-model", "model.safetensors")), "04-training saved no best model");
         Assert.True(File.Exists(Path.Combine(runDir, "metrics.json")), "05-evaluation wrote no metrics.json");
+        Assert.True(File.Exists(Path.Combine(runDir, "best-model", "onnx", "model.onnx")), "07-deploy exported no model.onnx");
     }
 
     [KernelFact]

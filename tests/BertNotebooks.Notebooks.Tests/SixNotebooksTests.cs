@@ -4,7 +4,7 @@ using BertNotebooks.Runner;
 namespace BertNotebooks.Notebooks.Tests;
 
 /// <summary>
-/// The six real notebooks, headless, in the smoke profile: on 20 Newsgroups and on a small CSV dataset this test writes.
+/// The seven real notebooks, headless, in the smoke profile: on 20 Newsgroups and on a small CSV dataset this test writes.
 /// Runs go to a temp folder (runName); the converted MiniLM is cached in data/models as for any user.
 /// </summary>
 public sealed class SixNotebooksTests : IDisposable
@@ -15,18 +15,20 @@ public sealed class SixNotebooksTests : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [NewsgroupsFact]
-    public async Task All_six_run_on_20_newsgroups_and_leave_accuracy_charts_and_the_checkpoint()
+    public async Task All_seven_run_on_20_newsgroups_and_leave_accuracy_charts_and_the_checkpoint()
     {
         var runDir = Path.Combine(_harness.Root, "run-20ng");
         var results = await _harness.RunFolderAsync(NotebooksDir, "smoke", [NotebookParameter.From("runName", runDir)]);
 
-        AssertAllSucceeded(results, 6);
+        AssertAllSucceeded(results, 7);
         Assert.Matches(@"accuracy \d\.\d{4}, macro F1 \d\.\d{4} on \d+ validation documents", AllOutputs(results, "05-evaluation"));
         Assert.Contains("renderPlotly_", AllOutputs(results, "01-data")); // the label-distribution chart
         Assert.Contains("renderPlotly_", AllOutputs(results, "05-evaluation")); // the confusion matrix
         Assert.True(File.Exists(Path.Combine(runDir, "best-model", "config.json")));
         Assert.True(File.Exists(Path.Combine(runDir, "best-model", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(runDir, "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(runDir, "best-model", "onnx", "model.onnx")));
+        Assert.Contains("The export agrees", AllOutputs(results, "07-deploy")); // ONNX Runtime within 1e-4 of TorchSharp, same classes
         Assert.All(results, r => Assert.True(File.Exists(r.HtmlPath), r.Notebook));
 
         if (Chromium.Executable is null && !Chromium.IsCi) return; // the Chromium check of the export is ChromiumFact's elsewhere
@@ -35,7 +37,7 @@ public sealed class SixNotebooksTests : IDisposable
     }
 
     [Fact]
-    public async Task All_six_run_on_a_csv_dataset_the_test_writes()
+    public async Task All_seven_run_on_a_csv_dataset_the_test_writes()
     {
         var csv = TinyCsv(Path.Combine(_harness.Root, "tickets.csv"));
         var runDir = Path.Combine(_harness.Root, "run-csv");
@@ -43,7 +45,7 @@ public sealed class SixNotebooksTests : IDisposable
         var results = await _harness.RunFolderAsync(NotebooksDir, "smoke",
             [NotebookParameter.From("dataset", $"{csv}?text=message&label=team"), NotebookParameter.From("runName", runDir)]);
 
-        AssertAllSucceeded(results, 6);
+        AssertAllSucceeded(results, 7);
         Assert.Contains("3 classes", AllOutputs(results, "01-data"));
         Assert.Contains("\"hardware\"", File.ReadAllText(Path.Combine(runDir, "best-model", "config.json")));
     }

@@ -45,14 +45,21 @@ public static partial class NotebookAppExporter
     public static string Export(string name, IReadOnlyList<NotebookCell> cells, IReadOnlyList<string> setupUsings)
     {
         var parameters = cells.Where(c => c.IsParameters).SelectMany(c => CellRewriter.DeclaredNames(c.Source)).ToList();
+        var code = cells.Where(c => c.IsCode).Select(c => c.Source.ReplaceLineEndings("\n")).ToList();
         var app = new StringBuilder();
         app.AppendLine("#:project ../../lib/BertNotebooks/BertNotebooks.csproj");
+        // A cell's #r "nuget: Name, Version" is the app's #:package: a program declares its packages before any code. Without
+        // a version: the repository pins it in Directory.Packages.props (a test checks the notebook's is the same).
+        var packages = code.SelectMany(c => NuGetReference().Matches(c)).Select(m => $"#:package {m.Groups[1].Value}");
+        foreach (var package in packages.Distinct()) app.AppendLine(package);
         app.AppendLine("#:property PicksTorchBackend=true");
         // File-based apps default to native AOT, which turns off the reflection-based JSON the library reads and writes.
         app.AppendLine("#:property PublishAot=false");
         app.AppendLine($"// Generated from notebooks/{name}.ipynb by `{Command}`:");
         app.AppendLine($"// edit the notebook, then re-export. Run from anywhere: dotnet run notebooks/apps/{name}.cs [-- --help]");
-        foreach (var line in setupUsings.Append("using BertNotebooks.Notebooks;").Distinct()) app.AppendLine(line);
+        // A cell's own using lines join setup.dib's: in a program they must come before the first statement.
+        var cellUsings = code.SelectMany(c => c.Split('\n')).Select(l => l.Trim()).Where(l => UsingLine().IsMatch(l));
+        foreach (var line in setupUsings.Append("using BertNotebooks.Notebooks;").Concat(cellUsings).Distinct()) app.AppendLine(line);
         app.AppendLine();
         app.AppendLine($"var notebookApp = NotebookApp.Start(args, [{string.Join(", ", parameters.Select(p => $"\"{p}\""))}]);");
         for (int i = 0; i < cells.Count; i++)
@@ -85,7 +92,10 @@ public static partial class NotebookAppExporter
             app.AppendLine($"// {code}: its usings are at the top of this file (the rest loads the library into the notebook kernel).");
             return;
         }
-        // Other kernel directives (#r "nuget: ...", #!time) have no meaning in a program: kept visible, as comments.
+        // #r "nuget: ..." and using lines are at the top of the file; other kernel directives (#!time) have no meaning in a
+        // program. All stay visible, as comments.
+        code = NuGetReference().Replace(code, "// $0: the #:package line at the top of this file");
+        code = UsingLineInCell().Replace(code, "// $0 (at the top of this file)");
         app.AppendLine(CellRewriter.Rewrite(KernelDirective().Replace(code, "// (notebook kernel only) $0")));
         if (!cell.IsParameters) return;
         app.AppendLine("// The command line sets them: "
@@ -123,6 +133,12 @@ public static partial class NotebookAppExporter
 
     [GeneratedRegex(@"^using [\w.]+;$")]
     private static partial Regex UsingLine();
+
+    [GeneratedRegex(@"^using [\w.]+;[ \t]*$", RegexOptions.Multiline)]
+    private static partial Regex UsingLineInCell();
+
+    [GeneratedRegex(@"^[ \t]*#r[ \t]+""nuget:[ \t]*([\w.]+)[ \t]*,[ \t]*([^""\s]+)[ \t]*"".*$", RegexOptions.Multiline)]
+    private static partial Regex NuGetReference();
 
     [GeneratedRegex(@"^#{1,2} (.+)$", RegexOptions.Multiline)]
     private static partial Regex HeadingLine();

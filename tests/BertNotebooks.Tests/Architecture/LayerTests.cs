@@ -17,6 +17,7 @@ public class LayerTests
         "BertNotebooks.Data", "BertNotebooks.Tokenization", "BertNotebooks.Modeling",      // Core
         "BertNotebooks.Checkpoints", "BertNotebooks.Pretrained",                            // Platform: HF folders, the hub
         "BertNotebooks.Evaluation", "BertNotebooks.Training", "BertNotebooks.Inference",   // Core
+        "BertNotebooks.Export",                                                             // Platform: ONNX
         "BertNotebooks.Kernels",                                                            // Kernels
         "BertNotebooks.Recipe", "BertNotebooks.Display", "BertNotebooks.Notebooks",        // Notebooks
     ];

@@ -64,7 +64,8 @@ public sealed class PretrainedFolderTests : IDisposable
     [Fact]
     public void WrittenFolderHasTheHuggingFaceFiles()
     {
-        Assert.Equal(["config.json", "model.safetensors", "special_tokens_map.json", "tokenizer_config.json", "vocab.txt"],
+        Assert.Equal(["config.json", "model.safetensors", "special_tokens_map.json", "tokenizer.json",
+            "tokenizer_config.json", "vocab.txt"],
             Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
         var root = config.RootElement;

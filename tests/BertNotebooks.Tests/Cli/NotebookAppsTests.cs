@@ -11,7 +11,7 @@ public sealed class NotebookAppsTests
     public void The_committed_apps_are_what_the_notebooks_export_to()
     {
         var apps = NotebookAppExporter.ExportAll(NotebooksDir);
-        Assert.Equal(6, apps.Count);
+        Assert.Equal(7, apps.Count);
         var stale = apps.Where(a => !a.IsCurrent)
             .Select(a => $"{Path.GetFileName(a.Notebook)} (notebooks/apps/{Path.GetFileName(a.Path)})").ToList();
         Assert.True(stale.Count == 0,
@@ -54,5 +54,25 @@ public sealed class NotebookAppsTests
         Assert.Contains("// (notebook kernel only) #!time\nvar z = 3;", app);
         Assert.All(app.Split('\n'), line => Assert.True(line.Length <= 120, line));
         Assert.True(app.IndexOf("cell 1 ", StringComparison.Ordinal) < app.IndexOf("cell 2 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_cells_nuget_references_and_usings_move_to_the_top_of_the_app()
+    {
+        NotebookCell[] cells =
+        [
+            new(true, "#!import setup.dib", []),
+            new(true, "var x = 1;", []),
+            new(true, "#r \"nuget: Microsoft.ML.Tokenizers, 3.0.0\"\nusing Microsoft.ML.Tokenizers;\nusing var scope = Open();", []),
+        ];
+
+        var app = NotebookAppExporter.Export("07-test", cells, ["using System.IO;"]);
+
+        var lines = app.Split('\n').ToList();
+        int package = lines.IndexOf("#:package Microsoft.ML.Tokenizers"), usingLine = lines.IndexOf("using Microsoft.ML.Tokenizers;");
+        int firstStatement = lines.IndexOf("var x = 1;");
+        Assert.True(package >= 0 && usingLine > package && firstStatement > usingLine, app);
+        Assert.Contains("// #r \"nuget: Microsoft.ML.Tokenizers, 3.0.0\": the #:package line at the top of this file", app);
+        Assert.Contains("// using Microsoft.ML.Tokenizers; (at the top of this file)\nusing var scope = Open();", app); // a statement stays
     }
 }

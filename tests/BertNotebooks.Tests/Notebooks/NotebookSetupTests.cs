@@ -33,8 +33,27 @@ public sealed class NotebookSetupTests
             var text = File.ReadAllText(notebook);
             Assert.Contains("\"#!import setup.dib\"", text);
             Assert.DoesNotContain("bin/Debug", text);
-            Assert.DoesNotContain("#r \\\"nuget:", text);
         }
+    }
+
+    /// <summary>
+    /// A notebook loads a package of its own only to show what an app uses (07-deploy: Microsoft.ML.Tokenizers, ONNX
+    /// Runtime), at the version Directory.Packages.props pins, so that its app's #:package line builds the same.
+    /// </summary>
+    [Fact]
+    public void A_notebooks_own_package_references_are_the_pinned_versions()
+    {
+        var pinned = XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
+        var references = Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb")
+            .SelectMany(notebook => Regex.Matches(File.ReadAllText(notebook), @"#r \\""nuget: ([\w.]+), ([^\\""]+)\\""")
+                .Select(reference => (Notebook: Path.GetFileName(notebook), Package: reference.Groups[1].Value,
+                    Version: reference.Groups[2].Value)))
+            .ToList();
+        Assert.Contains(references, r => r.Package == "Microsoft.ML.Tokenizers"); // 07-deploy's app tokenizer
+        foreach (var (notebook, package, version) in references)
+            Assert.True(pinned.TryGetValue(package, out var pin) && pin == version,
+                $"{notebook} loads {package} {version}; Directory.Packages.props pins {pin ?? "nothing"}.");
     }
 
     /// <summary>The runner, the apps and papermill find the parameters by this tag: an edit that drops it breaks all three.</summary>

@@ -117,7 +117,7 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         Assert.Contains("| LearningRate | 5E-05 |".Replace("5E-05",
             run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)), card);
         Assert.Contains("Best validation accuracy:", card);
-        Assert.All(["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "config.json", "model.safetensors"],
+        Assert.All(["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "config.json", "model.safetensors"],
             file => Assert.True(File.Exists(Path.Combine(run.BestModelDir, file)), file));
     }
 }

@@ -10,12 +10,14 @@ public static class TokenizerFiles
     public const string Vocab = "vocab.txt";
     public const string Config = "tokenizer_config.json";
     public const string SpecialTokensMap = "special_tokens_map.json";
+    public const string FastTokenizer = HfTokenizerJson.FileName;
 
     static readonly (string Name, string Token)[] SpecialTokens =
         [("cls_token", "[CLS]"), ("mask_token", "[MASK]"), ("pad_token", "[PAD]"), ("sep_token", "[SEP]"), ("unk_token", "[UNK]")];
 
     /// <summary>
-    /// Writes vocab.txt (LF line endings), tokenizer_config.json and special_tokens_map.json into <paramref name="folder"/>.
+    /// Writes vocab.txt (LF line endings), tokenizer_config.json, special_tokens_map.json and tokenizer.json (the same
+    /// tokenizer in the fast-tokenizer format) into <paramref name="folder"/>.
     /// </summary>
     public static void Write(string folder, string vocabPath, bool doLowerCase, int modelMaxLength = 512)
     {
@@ -48,22 +50,51 @@ public static class TokenizerFiles
         }
         AtomicFile.WriteAllText(Path.Combine(folder, Config), Sorted(config).ToJsonString(Json.Indented) + "\n");
         AtomicFile.WriteAllText(Path.Combine(folder, SpecialTokensMap), map.ToJsonString(Json.Indented) + "\n");
+        WriteFastTokenizer(folder, tokens, doLowerCase, stripAccents: null, handleChineseChars: true);
+    }
+
+    /// <summary>
+    /// Writes tokenizer.json for a folder that has vocab.txt (and maybe tokenizer_config.json) but was saved before
+    /// tokenizer.json was: the normalizer follows its tokenizer_config.json. Returns the file's path.
+    /// </summary>
+    public static string WriteFastTokenizer(string folder)
+    {
+        var vocabPath = Path.Combine(folder, Vocab);
+        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"{folder} has no {Vocab}; tokenizer.json is written from it. " +
+            "Save the model with its tokenizer (SavePretrained with a tokenizer source).", vocabPath);
+        var tokens = File.ReadAllLines(vocabPath).ToList();
+        if (tokens.Count > 0 && tokens[^1].Length == 0) tokens.RemoveAt(tokens.Count - 1);
+        return WriteFastTokenizer(folder, tokens, ReadDoLowerCase(folder), ReadOptionalBool(folder, "strip_accents"),
+            ReadOptionalBool(folder, "tokenize_chinese_chars") ?? true);
+    }
+
+    static string WriteFastTokenizer(string folder, IReadOnlyList<string> tokens, bool doLowerCase, bool? stripAccents,
+        bool handleChineseChars)
+    {
+        var path = Path.Combine(folder, FastTokenizer);
+        var json = HfTokenizerJson.Build(tokens, doLowerCase, stripAccents, handleChineseChars);
+        AtomicFile.WriteAllText(path, json.ToJsonString(Json.Indented) + "\n");
+        return path;
     }
 
     /// <summary>tokenizer_config.json's do_lower_case; true (HF's BertTokenizer default) when the file or the field is absent.</summary>
-    public static bool ReadDoLowerCase(string folder)
+    public static bool ReadDoLowerCase(string folder) => ReadOptionalBool(folder, "do_lower_case") ?? true;
+
+    /// <summary>A true/false field of tokenizer_config.json; null when the file or the field is absent or null.</summary>
+    static bool? ReadOptionalBool(string folder, string field)
     {
         var path = Path.Combine(folder, Config);
-        if (!File.Exists(path)) return true;
+        if (!File.Exists(path)) return null;
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            if (!doc.RootElement.TryGetProperty("do_lower_case", out var value)) return true;
+            if (!doc.RootElement.TryGetProperty(field, out var value)) return null;
             return value.ValueKind switch
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                _ => throw new InvalidDataException($"{path}: do_lower_case is {value}; it must be true or false."),
+                JsonValueKind.Null => null,
+                _ => throw new InvalidDataException($"{path}: {field} is {value}; it must be true, false or null."),
             };
         }
         catch (JsonException e) { throw new InvalidDataException($"{path} is not valid JSON: {e.Message}", e); }
