@@ -73,8 +73,9 @@ static class Jupyter
 {
     public static string? NbConvert { get; } =
         (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(':')
-            .Select(d => Path.Combine(d, "jupyter-nbconvert"))
+            .Split(Path.PathSeparator)
+            .Where(d => d.Length > 0)
+            .Select(d => Path.Combine(d, OperatingSystem.IsWindows() ? "jupyter-nbconvert.exe" : "jupyter-nbconvert"))
             .FirstOrDefault(File.Exists);
 
     /// <summary>The tool's own install, into a folder of ours: its ".NET (C#)" spec starts <c>dotnet interactive jupyter</c>.</summary>

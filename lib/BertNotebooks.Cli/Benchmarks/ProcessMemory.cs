@@ -1,10 +1,17 @@
+using BertNotebooks.Native;
+
 namespace BertNotebooks.Cli.Benchmarks;
 
-/// <summary>This process's resident memory from /proc/self/status (Linux): now (VmRSS) and at its peak (VmHWM). Null elsewhere.</summary>
+/// <summary>
+/// This process's resident memory now and at its peak: VmRSS and VmHWM from /proc/self/status on Linux, the working set
+/// and its peak on Windows; the peak is null where the OS does not keep it (macOS, or Linux with BERTNB_LINUX_SPECIFIC=off).
+/// </summary>
 public static class ProcessMemory
 {
-    public static long? ResidentBytes => Read("VmRSS:");
-    public static long? PeakResidentBytes => Read("VmHWM:");
+    public static long? ResidentBytes => LinuxSpecific.Enabled ? Read("VmRSS:") : Environment.WorkingSet;
+
+    public static long? PeakResidentBytes => LinuxSpecific.Enabled ? Read("VmHWM:")
+        : OperatingSystem.IsWindows() ? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 : null;
 
     static long? Read(string field)
     {

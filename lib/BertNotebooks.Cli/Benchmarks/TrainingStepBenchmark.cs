@@ -58,7 +58,7 @@ public static class TrainingStepBenchmark
             var inv = CultureInfo.InvariantCulture;
             var peak = PeakRssBytes is long bytes
                 ? string.Format(inv, "{0:F0} MiB (VmHWM)", bytes / 1048576.0)
-                : "n/a (no /proc/self/status)";
+                : "n/a (this OS keeps no peak)";
             return string.Join(Environment.NewLine,
                 string.Format(inv,
                     "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",

@@ -90,7 +90,9 @@ public sealed class BenchTokenizeCommand : ICliCommand
     /// figures mean little without them on a shared machine.</summary>
     static string MachineLine()
     {
-        var load = File.Exists("/proc/loadavg") ? $", load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}" : "";
+        var load = LinuxSpecific.Enabled && File.Exists("/proc/loadavg")
+            ? $", load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"
+            : "";
         return $"{Hardware.DetectCpu()}; {Environment.ProcessorCount} cores{load}";
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
 using BertNotebooks.IO;
+using BertNotebooks.Native;
 using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Cli.Commands;
@@ -51,6 +52,7 @@ public sealed class TrainCommand : ICliCommand
         var console = new TrainingConsole();
         trainer.Progress = console;
         trainer.OnLog += console.Log;
+        Console.Error.WriteLine($"native: {TorchNative.EnsureLoaded()}");
         Console.Error.WriteLine($"training on {trainer.Device}: {trainer.MaxSteps} steps ({trainer.StepsPerEpoch} per epoch), " +
             $"warmup {trainer.WarmupSteps}");
 

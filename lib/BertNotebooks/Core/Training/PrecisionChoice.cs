@@ -33,8 +33,8 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
 
     /// <summary>
     /// auto: bf16 where the hardware computes it natively (a CPU with avx512_bf16 or amx_bf16, a GPU of compute capability
-    /// 8.0 or more), fp32 elsewhere, because emulated bf16 is far slower than fp32. fp32 and bf16: as asked, bf16 with a
-    /// warning where it is emulated.
+    /// 8.0 or more), fp32 elsewhere, because emulated bf16 is far slower than fp32; fp32 on Arm's bf16 too, until measured.
+    /// fp32 and bf16: as asked, bf16 with a warning where it is emulated.
     /// </summary>
     public static PrecisionChoice Choose(string? requested, Hardware hardware)
     {
@@ -44,6 +44,8 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
         {
             Fp32 => new PrecisionChoice(false, "asked for fp32"),
             Bf16Name when hasUnits => new PrecisionChoice(true, $"asked for bf16; {why}"),
+            Bf16Name when hardware.OnlyArmBf16 => new PrecisionChoice(true, "asked for bf16; the CPU has Arm's bf16 (FEAT_BF16)",
+                "bf16 was asked for on Arm's bf16 units, whose LibTorch speed is unmeasured: compare with fp32 (bertnb bench-step)."),
             Bf16Name => new PrecisionChoice(true, $"asked for bf16; {why}", hardware.IsCuda
                 ? $"bf16 was asked for, but {why}: expect bf16 to be slower than fp32. Use precision auto or fp32."
                 : $"bf16 was asked for, but {why}: bf16 matmuls are emulated, about 40x slower than fp32. Use precision auto or fp32."),
@@ -58,7 +60,10 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
                 ? (false, "the GPU's compute capability is unknown (nvidia-smi did not say)")
                 : capability >= Hardware.MinBf16CudaCapability ? (true, $"the GPU has bf16 tensor cores (compute capability {capability})")
                 : (false, $"the GPU has no bf16 tensor cores (compute capability {capability} < {Hardware.MinBf16CudaCapability})");
-        if (hardware.CpuFlags is null) return (false, "the CPU's flags are unknown (no /proc/cpuinfo)");
+        if (hardware.CpuFlags is null) return (false, "the CPU's flags are unknown");
+        if (hardware.OnlyArmBf16)
+            return (false, "the CPU has Arm's bf16 (FEAT_BF16), but LibTorch's CPU bf16 on Arm (Apple Silicon) has not been " +
+                "measured to beat fp32: fp32 until a measurement says otherwise");
         return hardware.Bf16Flags.Count > 0
             ? (true, $"the CPU has {string.Join(" and ", hardware.Bf16Flags)}")
             : (false, $"the CPU has no bf16 units (neither {string.Join(" nor ", Hardware.Bf16CpuFlags)})");

@@ -22,7 +22,7 @@ static class Allocator
     /// <summary>Applies the settings unless the user set glibc's own MALLOC_*_ variables; false where they are not applied.</summary>
     public static bool TuneForTraining()
     {
-        if (!OperatingSystem.IsLinux()
+        if (!LinuxSpecific.Enabled
             || Environment.GetEnvironmentVariables().Keys.OfType<string>().Any(k => k.StartsWith("MALLOC_", StringComparison.Ordinal)))
             return false;
         try

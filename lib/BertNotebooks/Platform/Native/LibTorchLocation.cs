@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using BertNotebooks.Pretrained;
 
 namespace BertNotebooks.Native;
 
@@ -53,11 +54,29 @@ public sealed record LibTorchLocation(string Directory, string Source, string? V
             .Concat(NuGetCacheFolders("libtorch-cpu-linux-x64"))
             .Concat(NuGetCacheFolders("libtorch-cuda-12.8-linux-x64"));
         var dir = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")))
+            ?? FetchedCpuPackage()
             ?? throw new FileNotFoundException(
                 $"No LibTorch libraries were found next to TorchSharp ('{assemblyDir}') or in the NuGet cache. Build the " +
                 $"solution once (dotnet build) so that the TorchSharp-cpu package is restored, or set {EnvironmentVariable} " +
                 "to a LibTorch folder.");
         return new LibTorchLocation(dir, PackageSource, VersionFromPackagePath(dir), libTorchSharp);
+    }
+
+    /// <summary>The LibTorch version TorchSharp was built against (Directory.Packages.props), which the CPU package carries.</summary>
+    public static string PackageVersion => typeof(LibTorchLocation).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .OfType<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "LibTorchVersion").Value!;
+
+    /// <summary>
+    /// An installed tool (bertnb, bertnb-run) carries TorchSharp's native library but not LibTorch's (hundreds of MB per OS):
+    /// on first use the libtorch-cpu package for this system comes through NuGet into the NuGet cache (<see cref="NuGetFeed"/>).
+    /// </summary>
+    static string? FetchedCpuPackage()
+    {
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64) return null; // libtorch-cpu is served for linux-x64 only
+        var folder = NuGetFeed.EnsurePackage("libtorch-cpu-linux-x64", PackageVersion);
+        var native = Path.Combine(folder, "runtimes", "linux-x64", "native");
+        return File.Exists(Path.Combine(native, "libtorch_cpu.so")) ? native : null;
     }
 
     public static string FindLibTorchSharp(string assemblyDir)

@@ -9,14 +9,20 @@ namespace BertNotebooks.Native;
 /// <summary>What was loaded to make TorchSharp work, for notebooks to print and for bug reports.</summary>
 public sealed record TorchNativeReport(LibTorchLocation? LibTorch, string LibTorchSharpPath, IReadOnlyList<string> WeakenedVersions)
 {
-    public override string ToString() => LibTorch is null
+    /// <summary>True where <see cref="LinuxSpecific"/> is off but this system's libstdc++ needs the ELF patch to load at all.</summary>
+    public bool PatchKeptAlthoughOff { get; init; }
+
+    public override string ToString() => (PatchKeptAlthoughOff
+        ? $"{LinuxSpecific.EnvironmentVariable}=off, but the ELF patch is kept: this system's libstdc++ is too old for " +
+          "TorchSharp's native library without it. "
+        : "") + (LibTorch is null
         ? "TorchSharp loaded its native libraries itself."
         : $"LibTorch {LibTorch.Version ?? (LibTorch.Source == LibTorchLocation.PackageSource ? torch.__version__ : "(version unknown)")} " +
           $"from {LibTorch.Source} ({LibTorch.Directory}); " +
           $"TorchSharp native: {LibTorchSharpPath}" +
           (WeakenedVersions.Count == 0
               ? ""
-              : $" (patched copy: {string.Join(", ", WeakenedVersions)} marked weak for this system's older libstdc++)");
+              : $" (patched copy: {string.Join(", ", WeakenedVersions)} marked weak for this system's older libstdc++)"));
 }
 
 /// <summary>
@@ -53,7 +59,9 @@ public static class TorchNative
             try
             {
                 Allocator.TuneForTraining();
-                _report = LibTorchLocation.IsLinux ? LoadOnLinux() : new TorchNativeReport(null, "", []);
+                _report = LinuxSpecific.Enabled ? LoadOnLinux()
+                    : LibTorchLocation.IsLinux && PatchRequired() ? LoadOnLinux() with { PatchKeptAlthoughOff = true }
+                    : new TorchNativeReport(null, "", []);
                 return _report;
             }
             catch (Exception e)
@@ -84,6 +92,13 @@ public static class TorchNative
         }
         RouteDllImports(torchSharp, handle);
         return new TorchNativeReport(location, path, weaken.Select(v => v.Version).ToList());
+    }
+
+    /// <summary>With <see cref="LinuxSpecific"/> off: whether TorchSharp's native library cannot load without the ELF patch.</summary>
+    static bool PatchRequired()
+    {
+        var location = LibTorchLocation.Resolve(Path.GetDirectoryName(typeof(torch).Assembly.Location)!);
+        return VersionsToWeaken(ElfSymbolVersions.Read(location.LibTorchSharpPath), DefinedByLoadedLibStdCxx()).Count > 0;
     }
 
     /// <summary>Loads LibTorch's own libraries in dependency order, so that TorchSharp's library finds them already mapped.</summary>

@@ -14,15 +14,18 @@ public static class NuGetResources
         ? dir
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    /// <summary>The path of <c>lib/{framework}/{id}.dll</c> in an extracted package, or a message that says how to get it.</summary>
+    /// <summary>The path of <c>lib/{framework}/{id}.dll</c> in an extracted package, fetched through NuGet on first use
+    /// (<see cref="NuGetFeed"/>).</summary>
     public static string PackageDll(string packageId, string version, string framework = "netstandard2.1")
     {
-        var path = Path.Combine(PackagesFolder, packageId.ToLowerInvariant(), version, "lib", framework, packageId + ".dll");
+        var dll = Path.Combine("lib", framework, packageId + ".dll");
+        var path = Path.Combine(NuGetFeed.PackageFolder(packageId, version), dll);
+        if (File.Exists(path)) return path;
+        path = Path.Combine(NuGetFeed.EnsurePackage(packageId, version), dll);
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException(
-                $"NuGet package {packageId} {version} is not in {PackagesFolder} ({path} is missing). " +
-                "Run `dotnet restore` (or `dotnet build`) in the repository: lib/BertNotebooks/BertNotebooks.csproj downloads it.", path);
+                $"NuGet package {packageId} {version} has no {dll}: it is not the package this kit reads.", path);
     }
 
     /// <summary>The names of the files embedded in <paramref name="dllPath"/>.</summary>
