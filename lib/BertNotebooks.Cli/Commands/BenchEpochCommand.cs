@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using BertNotebooks.Cli.Benchmarks;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
 using BertNotebooks.IO;

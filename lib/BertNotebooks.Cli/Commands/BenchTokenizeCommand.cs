@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BertNotebooks.Cli.Benchmarks;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
 using BertNotebooks.Native;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using BertNotebooks.Data;
 using TorchSharp;
 using static BertNotebooks.Kernels.CpuTensorLoops;
 using static TorchSharp.torch;
@@ -60,7 +61,7 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
         return mask;
     }
 
-    const ulong Gamma = 0x9E3779B97F4A7C15UL; // SplitMix64's increment: 2⁶⁴ / φ, odd
+    const ulong Gamma = SplitMix64.Gamma;
 
     /// <summary>Elements [start, end) of the mask, <paramref name="start"/> even: whole vectors of draws, then one at a time.</summary>
     static unsafe void FillRange(IntPtr data, int elementSize, long start, long end, ulong seed, uint threshold, ulong scaleBits)
@@ -70,7 +71,7 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
             : FillVectors16((ushort*)data, start, end, seed, threshold, (ushort)scaleBits);
         for (; i < end; i += 2)
         {
-            ulong bits = SplitMix64(seed + (ulong)(i / 2 + 1) * Gamma);
+            ulong bits = SplitMix64.Mix(seed + (ulong)(i / 2 + 1) * Gamma);
             bool keepLow = (uint)bits < threshold, keepHigh = (uint)(bits >> 32) < threshold;
             if (elementSize == 4)
             {
@@ -92,7 +93,7 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
     static Vector<uint> KeepMask(long firstElement, ulong seed, Vector<uint> threshold)
     {
         var draw = new Vector<ulong>((ulong)(firstElement / 2)) + DrawOffsets;
-        var z = SplitMix64(new Vector<ulong>(seed) + draw * new Vector<ulong>(Gamma));
+        var z = Mix(new Vector<ulong>(seed) + draw * new Vector<ulong>(Gamma));
         return Vector.LessThan(Vector.AsVectorUInt32(z), threshold);
     }
 
@@ -116,19 +117,12 @@ public sealed class ParallelDropout : nn.Module<Tensor, Tensor>
     static readonly Vector<ulong> DrawOffsets =
         Vector.Create<ulong>(Enumerable.Range(1, Vector<ulong>.Count).Select(n => (ulong)n).ToArray());
 
-    static Vector<ulong> SplitMix64(Vector<ulong> z)
+    /// <summary><see cref="SplitMix64.Mix"/> on each lane: the same bits, a vector at a time.</summary>
+    static Vector<ulong> Mix(Vector<ulong> z)
     {
         z = (z ^ Vector.ShiftRightLogical(z, 30)) * new Vector<ulong>(0xBF58476D1CE4E5B9UL);
         z = (z ^ Vector.ShiftRightLogical(z, 27)) * new Vector<ulong>(0x94D049BB133111EBUL);
         return z ^ Vector.ShiftRightLogical(z, 31);
-    }
-
-    /// <summary>The output function of SplitMix64 (Steele, Lea and Flood 2014), which passes BigCrush on a Weyl sequence.</summary>
-    static ulong SplitMix64(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     /// <summary>The bits of 1 / (1 - p) in <paramref name="dtype"/>, divided by LibTorch so the rounding is PyTorch's.</summary>

@@ -8,9 +8,14 @@ public sealed class SplitMix64(ulong seed)
 {
     ulong state = seed;
 
-    public ulong NextUInt64()
+    /// <summary>The increment between states: 2⁶⁴ / φ, odd.</summary>
+    public const ulong Gamma = 0x9E3779B97F4A7C15UL;
+
+    public ulong NextUInt64() => Mix(state += Gamma);
+
+    /// <summary>SplitMix64's finaliser (it passes BigCrush on a Weyl sequence): 64 well-mixed bits of one state. Counter-based generators call it on seed + i·γ.</summary>
+    public static ulong Mix(ulong z)
     {
-        var z = state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

@@ -50,6 +50,7 @@ public static class Samplers
         return megabatches.SelectMany(m => m).ToArray();
     }
 
-    // System.Random with a seed uses a fixed algorithm, so orders are the same on every machine and .NET version.
+    // System.Random with a seed runs .NET's legacy seeded algorithm, unchanged since .NET Framework and kept for compatibility,
+    // though not promised (SplitMix64 is, for the split); changing it here would change every published run's order.
     static Random EpochRandom(int seed, int epoch) => new(unchecked(seed * Reproducibility.SeedStride + epoch));
 }

@@ -1,6 +1,6 @@
 using BertNotebooks.Native;
 
-namespace BertNotebooks.IO;
+namespace BertNotebooks.Cli.Benchmarks;
 
 /// <summary>
 /// This process's resident memory now and at its peak: VmRSS and VmHWM from /proc/self/status on Linux, the working set

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BertNotebooks.Tokenization;
+namespace BertNotebooks.Cli.Benchmarks;
 
 /// <summary>How fast a tokenizer got through a corpus on some number of cores: what benchmark verbs print.</summary>
 public sealed record TokenizerThroughput(string Tokenizer, int Cores, int Documents, long Tokens, TimeSpan Elapsed)
