@@ -19,7 +19,7 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using BertNotebooks.Notebooks;
 
-var notebookApp = NotebookApp.Start(args, ["profile", "runName", "model", "maxLength", "epochs", "batchSize", "learningRate", "warmupSteps", "weightDecay", "evalSteps", "lrSchedulerType", "device", "precision", "resume"]);
+var notebookApp = NotebookApp.Start(args, ["profile", "runName", "model", "maxLength", "epochs", "batchSize", "learningRate", "warmupSteps", "weightDecay", "evalSteps", "lrSchedulerType", "device", "precision", "useKernels", "resume"]);
 
 // ---- cell 1 ----
 // # 04 · Training: the Hugging Face Trainer's recipe
@@ -77,6 +77,7 @@ int? evalSteps = null;      // evaluate and save a checkpoint every this many st
 string? lrSchedulerType = null; // linear (the tutorial's), cosine, constant or constant_with_warmup
 string? device = null;
 string? precision = null;  // auto: bf16 matmuls where the CPU or GPU has bf16 units, else fp32 (HF's bf16=True)
+bool? useKernels = null;   // the speed kernels (lib/BertNotebooks/Kernels), on by default; false: plain TorchSharp, fp32
 var resume = true;       // continue from this run's last checkpoint, if any; false starts over
 // The command line sets them: --profile VALUE, --run-name VALUE, --model VALUE, ...
 profile = notebookApp.Parameter("profile", profile);
@@ -92,6 +93,7 @@ evalSteps = notebookApp.Parameter("evalSteps", evalSteps);
 lrSchedulerType = notebookApp.Parameter("lrSchedulerType", lrSchedulerType);
 device = notebookApp.Parameter("device", device);
 precision = notebookApp.Parameter("precision", precision);
+useKernels = notebookApp.Parameter("useKernels", useKernels);
 resume = notebookApp.Parameter("resume", resume);
 
 // ---- cell 6 ----
@@ -102,7 +104,7 @@ resume = notebookApp.Parameter("resume", resume);
 
 // ---- cell 7 ----
 var run = RunSettings.Open(profile, runName, new { model, maxLength, epochs, batchSize, learningRate, warmupSteps, weightDecay,
-    evalSteps, lrSchedulerType, device, precision }, resume);
+    evalSteps, lrSchedulerType, device, precision, useKernels }, resume);
 ConsoleDisplay.Show(run.ToDataFrame());
 
 // ---- cell 8 ----
@@ -187,10 +189,16 @@ ConsoleDisplay.Show(loadReport.ToString());
 // `Trainer(model=model, args=training_args, train_dataset=..., eval_dataset=..., compute_metrics=compute_metrics)`. The
 // tutorial's `compute_metrics` returns the accuracy; `ClassificationMetrics.ComputeSummary` returns it with
 // scikit-learn's macro and weighted precision, recall and F1, and the Matthews correlation.
+//
+// `kernels: run.Kernels` is the one place where speed enters: the Trainer puts faster modules in the places of the
+// model's `nn.Dropout` and `nn.Linear` (dropout masks drawn by all cores; bf16 mixed precision where the hardware has
+// bf16 units) and a one-pass AdamW in the place of `optimizer.step()`, as transformers' `attn_implementation`. Each
+// computes what it replaces, so the model files you read in 03 are the computation; `useKernels = false` trains with
+// plain TorchSharp instead (slower, fp32 only, other dropout masks: another run).
 
 // ---- cell 20 ----
 var trainer = new Trainer(classifier, arguments, trainDataset, evalDataset, splits.ClassNames,
-    computeMetrics: ClassificationMetrics.ComputeSummary(splits.ClassNames));
+    computeMetrics: ClassificationMetrics.ComputeSummary(splits.ClassNames), kernels: run.Kernels);
 ConsoleDisplay.Show(trainer.Precision.ToString());  // bf16 matmuls only where the hardware has bf16 units, and why
 ConsoleDisplay.Show($"{trainer.MaxSteps} steps on {trainer.Device}: {trainer.StepsPerEpoch} per epoch, {trainer.WarmupSteps} warm-up steps");
 

@@ -218,7 +218,7 @@ public sealed class RunnerEdgeTests : IDisposable
         var runDir = Path.Combine(_harness.Root, "run");
         Notebook("04-train", new SyntheticNotebook()
             .Code($"#r \"{library}\"\nusing BertNotebooks.Modeling;\nusing BertNotebooks.Recipe;\nusing BertNotebooks.Tokenization;\n" +
-                "using BertNotebooks.Training;")
+                "using BertNotebooks.Training;\nBertNotebooks.Native.TorchNative.EnsureLoaded();")
             .Code($$"""
                 // A BERT small enough to step in milliseconds, and 16 three-token documents of two classes.
                 var run = RunSettings.For("smoke") with { RunName = @"{{runDir}}", MaxSteps = 1_000_000, EvalSteps = 1_000_000,

@@ -46,7 +46,7 @@ public static class TrainingStepBenchmark
         return b * t * c.NumHiddenLayers * (8 * h * h + 4 * h * f + 4 * t * h) + b * (2 * h * h + 2 * h * c.NumLabels);
     }
 
-    /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls under <see cref="Autocast"/></param>
+    /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls (<see cref="AutocastLinear"/>)</param>
     public sealed record Result(
         BertConfig Config, int Batch, int Sequence, string Device, string Precision, double MedianStepSeconds, double StepFlops,
         double MatmulGflops, long? PeakRssBytes)
@@ -134,9 +134,10 @@ public static class TrainingStepBenchmark
             manual_seed(0);
             model = new BertForSequenceClassification(config);
             model.to(device).train();
+            CpuKernels.Instance.Apply(model, computeType); // as the Trainer, with the kernels on (the default)
             // The Trainer's defaults with the tutorial's weight decay; a constant rate, as the benchmark has no end.
             var args = new TrainingArguments { WeightDecay = 0.01, LrSchedulerType = LearningRateSchedule.Constant };
-            stepper = new OptimizerStepper(model, args, totalSteps: 1, warmupSteps: 0);
+            stepper = new OptimizerStepper(model, args, totalSteps: 1, warmupSteps: 0, CpuKernels.Instance);
             this.device = device;
             this.computeType = computeType;
         }
@@ -146,7 +147,6 @@ public static class TrainingStepBenchmark
         {
             var clock = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
-            using (Autocast.Enable(computeType))
             {
                 stepper.Step([data]);
                 Synchronize(device);

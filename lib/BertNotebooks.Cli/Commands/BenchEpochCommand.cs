@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using BertNotebooks.Kernels;
 using BertNotebooks.Cli.Benchmarks;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
@@ -112,13 +113,14 @@ public sealed class BenchEpochCommand : ICliCommand
         var batches = Samplers.EpochBatches(examples, args, epoch: 0);
         var device = Devices.Resolve(args.Device);
         model.to(device);
+        CpuKernels.Instance.Apply(model, computeType: null); // as the Trainer, with the kernels on (the default), in fp32
         long tokens = batches.Sum(b =>
             (long)b.Length * (args.Padding == Padding.MaxLength ? args.MaxLength : b.Max(i => examples[i].Length)));
         // Evenly spaced through the real epoch order, so short and long batches are sampled as often as they occur.
         var picked = Enumerable.Range(0, Math.Min(samples, batches.Count))
             .Select(i => batches[(int)((long)i * batches.Count / Math.Min(samples, batches.Count))])
             .ToList();
-        using var stepper = new OptimizerStepper(model, args, batches.Count, 0);
+        using var stepper = new OptimizerStepper(model, args, batches.Count, 0, CpuKernels.Instance);
         model.train();
         foreach (var warm in picked.Take(2)) Step(stepper, examples, warm, device);
         var times = new List<double>();
@@ -142,7 +144,7 @@ public sealed class BenchEpochCommand : ICliCommand
         var clock = Stopwatch.StartNew();
         using (var scope = torch.NewDisposeScope())
         {
-            stepper.Step(examples, [batch], device, computeType: null);
+            stepper.Step(examples, [batch], device);
             if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
         }
         return clock.Elapsed.TotalSeconds;
@@ -154,7 +156,8 @@ public sealed class BenchEpochCommand : ICliCommand
     {
         var device = Devices.Resolve(args.Device);
         model.to(device);
-        using var stepper = new OptimizerStepper(model, args, steps, 0);
+        CpuKernels.Instance.Apply(model, computeType: null);
+        using var stepper = new OptimizerStepper(model, args, steps, 0, CpuKernels.Instance);
         model.train();
         var times = new double[steps];
         long? rssAt10 = null;

@@ -47,7 +47,7 @@ public sealed class BenchPredictCommand : ICliCommand
         var texts = RecipeStages.LoadSplits(run).Validation.Examples.Select(e => e.Text).ToList();
         if (a.GetValue(_onnx)) return OnnxAgainstTorchSharp(RecipeStages.RequireBestModel(run), texts, run.MaxLength, batchSize, repeats);
         using var predictor = Predictor.Load(RecipeStages.RequireBestModel(run), a.GetValue(_device)!, run.MaxLength,
-            a.GetValue(_precision)!);
+            a.GetValue(_precision)!, kernels: run.Kernels);
         Console.WriteLine(Hardware.Detect(predictor.Device));
         Console.WriteLine($"bench-predict: {run.BestModelDir}, {texts.Count} validation texts, max length {predictor.MaxLength}, " +
             $"batch {batchSize}, {predictor.Precision}");

@@ -51,7 +51,7 @@ public sealed class OnnxExportTests(TemporaryModelsDir models) : IClassFixture<T
     {
         var (model, _) = BertForSequenceClassification.FromPretrained(folder);
         using var _ = model;
-        return BatchedForward.Run(model, examples, new ForwardOptions(batchSize, torch.CPU, ComputeType: null)).Logits;
+        return BatchedForward.Run(model, examples, new ForwardOptions(batchSize, torch.CPU)).Logits;
     }
 
     static void AssertAgree(IReadOnlyList<float[]> expected, IReadOnlyList<float[]> actual, double tolerance)

@@ -1,3 +1,4 @@
+using BertNotebooks.Kernels;
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
@@ -141,7 +142,8 @@ public sealed class PredictorTests : IDisposable
     public void Bf16PredictionsAgreeWithFloat32()
     {
         using var fp32 = Predictor.Load(_model, device: "cpu");
-        using var bf16 = Predictor.Load(_model, device: "cpu", precision: "bf16");
+        using var bf16 = Predictor.Load(_model, device: "cpu", precision: "bf16", kernels: CpuKernels.Instance);
+        Assert.Throws<ArgumentException>(() => Predictor.Load(_model, device: "cpu", precision: "bf16")); // bf16 is a kernel
         Assert.False(fp32.Precision.Bf16);
         Assert.True(bf16.Precision.Bf16);
         var a = fp32.Predict("the rocket cars");

@@ -47,3 +47,12 @@ public sealed class SharedDataFactAttribute : FactAttribute
         if (!Shared.IsCi && Shared.MissingReason("BERTNB_SHARED_DATA_DIR", "data", file) is { } reason) Skip = reason;
     }
 }
+
+/// <summary><see cref="FixtureFactAttribute"/> for a theory.</summary>
+public sealed class FixtureTheoryAttribute : TheoryAttribute
+{
+    public FixtureTheoryAttribute(string fixture)
+    {
+        if (!Shared.IsCi && Shared.MissingReason("BERTNB_FIXTURES_DIR", "fixtures", fixture) is { } reason) Skip = reason;
+    }
+}

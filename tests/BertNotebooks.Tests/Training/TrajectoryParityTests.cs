@@ -1,4 +1,5 @@
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tests.Modeling;
 using BertNotebooks.Tests.TestSupport;
@@ -10,14 +11,18 @@ namespace BertNotebooks.Tests.Training;
 
 /// <summary>
 /// The six-step trajectory that transformers + torch recorded for tiny-bert (fixtures README, "The training trajectory"),
-/// reproduced through the Trainer's own optimiser groups, schedule and clipping (<see cref="OptimizerStepper"/>).
+/// reproduced through the Trainer's own optimiser groups, schedule and clipping (<see cref="OptimizerStepper"/>), in plain
+/// TorchSharp and with the speed kernels in the places of its modules and of <c>optimizer.step()</c> (<see cref="CpuKernels"/>):
+/// the kernels change no trajectory beyond the tolerance against transformers.
 /// </summary>
 public sealed class TrajectoryParityTests
 {
     const string Parity = "hf-parity.safetensors";
 
-    [FixtureFact(Parity)]
-    public void SixStepsOfAdamWWithScheduleAndClippingMatchTransformers()
+    [FixtureTheory(Parity)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SixStepsOfAdamWWithScheduleAndClippingMatchTransformers(bool withKernels)
     {
         using var scope = torch.NewDisposeScope();
         var reference = SafeTensors.Load(Shared.Fixture(Parity));
@@ -30,7 +35,10 @@ public sealed class TrajectoryParityTests
             LearningRate = 1e-3, AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8, WeightDecay = 0.01, MaxGradNorm = 1.0,
             WarmupSteps = 2,
         };
-        using var stepper = new OptimizerStepper(model, args, totalSteps: 6, warmupSteps: 2);
+        var kernels = withKernels ? CpuKernels.Instance : null;
+        kernels?.Apply(model, computeType: null);
+        Assert.Equal(withKernels, model.modules().Any(m => m is ParallelDropout));
+        using var stepper = new OptimizerStepper(model, args, totalSteps: 6, warmupSteps: 2, kernels);
 
         var losses = new List<float>();
         var lrs = new List<float>();

@@ -1,13 +1,12 @@
-using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 
 namespace BertNotebooks.Inference;
 
-/// <summary>How <see cref="BatchedForward"/> runs: examples per forward pass, the device and autocast's type. The examples
-/// come tokenized, already cut to the max length.</summary>
-public sealed record ForwardOptions(int BatchSize, torch.Device Device, torch.ScalarType? ComputeType);
+/// <summary>How <see cref="BatchedForward"/> runs: examples per forward pass and the device. The examples come tokenized,
+/// already cut to the max length.</summary>
+public sealed record ForwardOptions(int BatchSize, torch.Device Device);
 
 /// <summary>Per-example logits (float32, in input order) and, when labels were given, the summed loss.</summary>
 public sealed record ForwardResult(IReadOnlyList<float[]> Logits, double? LossSum);
@@ -32,7 +31,6 @@ public static class BatchedForward
         using var lossSum = torch.zeros([], torch.float64, options.Device);
         var batches = LengthOrder(examples).Chunk(options.BatchSize).ToList();
         using (torch.no_grad())
-        using (Autocast.Enable(options.ComputeType))
         {
             for (int b = 0; b < batches.Count; b++)
             {

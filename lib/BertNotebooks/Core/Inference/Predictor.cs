@@ -1,5 +1,4 @@
 using BertNotebooks.Checkpoints;
-using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
@@ -20,7 +19,7 @@ public sealed class Predictor : IDisposable
 
     public torch.Device Device { get; }
     public int MaxLength { get; }
-    /// <summary>fp32, or bf16 mixed precision (<see cref="Modeling.Autocast"/>), and why.</summary>
+    /// <summary>fp32, or bf16 mixed precision (through the speed kernels, <see cref="IKernels"/>), and why.</summary>
     public PrecisionChoice Precision { get; }
     public IReadOnlyList<string> ClassNames => _model.ClassNames;
 
@@ -38,8 +37,9 @@ public sealed class Predictor : IDisposable
     /// <param name="maxLength">Tokens per text at most, [CLS] and [SEP] included (the run's, for a trained run); null: the
     /// model's limit. Beyond that limit it is clamped, with the one line that says so (<see cref="BertTextEncoder.FitMaxLength"/>).</param>
     /// <param name="precision">"fp32" (the default, as HF pipelines), "bf16" or "auto" (bf16 where the hardware has bf16 units).</param>
+    /// <param name="kernels">the speed kernels, as the Trainer's (bf16 needs them); null: plain TorchSharp</param>
     public static Predictor Load(string modelFolder, string device = "auto", int? maxLength = null,
-        string precision = PrecisionChoice.Fp32, IProgress<string>? log = null)
+        string precision = PrecisionChoice.Fp32, IProgress<string>? log = null, IKernels? kernels = null)
     {
         PrecisionChoice.Normalise(precision);
         if (maxLength < 2) throw new ArgumentException($"maxLength must be at least 2 ([CLS] and [SEP]), " +
@@ -53,7 +53,8 @@ public sealed class Predictor : IDisposable
             throw new InvalidDataException($"{modelFolder} is not a fine-tuned classifier, " +
                 $"so its predictions would be random:\n{report}\nPass a folder written by the Trainer or SavePretrained.");
         }
-        var precisionChoice = PrecisionChoice.Choose(precision, Hardware.Detect(resolved));
+        var precisionChoice = PrecisionChoice.Choose(precision, Hardware.Detect(resolved), kernels is not null);
+        kernels?.Apply(model, precisionChoice.ComputeType);
         return new Predictor(model, encoder, resolved, encoder.FitMaxLength(maxLength ?? encoder.MaxLengthLimit, log), precisionChoice);
     }
 
@@ -77,7 +78,7 @@ public sealed class Predictor : IDisposable
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
-        var options = new ForwardOptions(batchSize, Device, Precision.ComputeType);
+        var options = new ForwardOptions(batchSize, Device);
         var logits = BatchedForward.Run(_model, examples, options).Logits;
         return texts.Select((text, i) => ToPrediction(text, textPairs?[i], examples[i], logits[i], topK)).ToList();
     }

@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,7 +12,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     readonly Embedding position_embeddings;
     readonly Embedding token_type_embeddings;
     readonly LayerNorm LayerNorm;
-    readonly ParallelDropout dropout;
+    readonly nn.Module<Tensor, Tensor> dropout; // nn.Dropout
 
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
     {
@@ -21,7 +20,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        dropout = new ParallelDropout(config.HiddenDropoutProb);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,8 +13,8 @@ namespace BertNotebooks.Modeling;
 public sealed partial class BertForSequenceClassification : nn.Module<EncodedBatch, SequenceClassifierOutput>, ISavePretrained
 {
     readonly BertModel bert;
-    readonly ParallelDropout dropout;
-    readonly Linear classifier;
+    readonly nn.Module<Tensor, Tensor> dropout;    // nn.Dropout
+    readonly nn.Module<Tensor, Tensor> classifier; // nn.Linear
 
     public BertConfig Config { get; }
 
@@ -25,7 +24,7 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
     {
         Config = config;
         bert = new BertModel(config); // validates the config
-        dropout = new ParallelDropout(config.EffectiveClassifierDropout);
+        dropout = nn.Dropout(config.EffectiveClassifierDropout);
         classifier = nn.Linear(config.HiddenSize, config.NumLabels);
         RegisterComponents();
         BertInit.Initialise(classifier, config);
@@ -33,16 +32,15 @@ public sealed partial class BertForSequenceClassification : nn.Module<EncodedBat
 
     /// <summary>The encoder, for callers that want hidden states as well as logits.</summary>
     public BertModel Bert => bert;
-    public ParallelDropout Dropout => dropout;
-    public Linear Classifier => classifier;
+    public nn.Module<Tensor, Tensor> Dropout => dropout;
+    public nn.Module<Tensor, Tensor> Classifier => classifier;
 
     public override SequenceClassifierOutput forward(EncodedBatch batch)
     {
         using var scope = NewDisposeScope();
         var encoded = bert.forward(batch);
-        var logits = Autocast.Linear(classifier, dropout.forward(encoded.PooledOutput!)); // (B, C)
-        // Softmax and the loss in float32, as autocast's cross_entropy; callers get float32 logits either way.
-        if (Autocast.ComputeType is not null) logits = logits.to(ScalarType.Float32);
+        // float32 for the loss and for callers, whatever dtype the layer computed in (bf16 under mixed precision)
+        var logits = classifier.forward(dropout.forward(encoded.PooledOutput!)).to(ScalarType.Float32); // (B, C)
         var loss = batch.Labels is null ? null : Loss(logits, batch.Labels);     // ()
         scope.MoveToOuter(logits);
         if (loss is not null) scope.MoveToOuter(loss);

@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +7,7 @@ namespace BertNotebooks.Modeling;
 /// <summary>The feed-forward block's expansion H → FFN and the activation (HF BertIntermediate).</summary>
 public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
-    readonly Linear dense;
+    readonly nn.Module<Tensor, Tensor> dense; // nn.Linear
     readonly Func<Tensor, Tensor> activation;
 
     public BertIntermediate(BertConfig config) : base(nameof(BertIntermediate))
@@ -23,6 +22,6 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(activation(Autocast.Linear(dense, hidden)));
+        return scope.MoveToOuter(activation(dense.forward(hidden)));
     }
 }

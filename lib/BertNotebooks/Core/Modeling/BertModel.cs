@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,9 +16,11 @@ namespace BertNotebooks.Modeling;
 //      |     |- BertIntermediate.cs     dense -> activation (Activations.cs: hidden_act by name)
 //      |     `- BertResidualOutput.cs   the same block after the feed-forward (HF's BertOutput)
 //      `- BertPooler.cs                 dense -> tanh on the [CLS] vector
-// Beside them: BertConfig.cs (config.json), BertInit.cs (HF's _init_weights), Autocast.cs (bf16 matmuls),
-// ParallelDropout.cs (every dropout above, PyTorch's with a faster mask),
+// Beside them: BertConfig.cs (config.json), BertInit.cs (HF's _init_weights),
 // BertForSequenceClassification.Pretrained.cs (from_pretrained / save_pretrained).
+// Every nn.Linear and nn.Dropout is held as an nn.Module<Tensor, Tensor>, so that the speed kernels (the Kernels folder:
+// bf16 mixed precision, faster dropout masks) can take its place after construction, as transformers'
+// attn_implementation; what you read here is what they compute (Training/IKernels.cs is the seam).
 
 /// <summary>The BERT encoder without a task head (HF BertModel): embeddings, encoder and an optional pooler.</summary>
 public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
@@ -51,7 +52,7 @@ public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
     {
         using var scope = NewDisposeScope();
         var embedded = embeddings.forward(batch.InputIds, batch.TokenTypeIds);       // (B, T, H)
-        var hidden = encoder.forward(embedded, AdditiveMask(batch.AttentionMask, Autocast.ComputeTypeOr(embedded.dtype))); // (B, T, H)
+        var hidden = encoder.forward(embedded, AdditiveMask(batch.AttentionMask, embedded.dtype)); // (B, T, H)
         var pooled = pooler?.forward(hidden);                                           // (B, H)
         scope.MoveToOuter(embedded, hidden);
         if (pooled is not null) scope.MoveToOuter(pooled);

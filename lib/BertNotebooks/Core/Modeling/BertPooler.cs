@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,10 +7,10 @@ namespace BertNotebooks.Modeling;
 /// <summary>tanh(dense(h_[CLS])): the sentence vector that the classifier reads (HF BertPooler).</summary>
 public sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
-    readonly Linear dense;
+    readonly nn.Module<Tensor, Tensor> dense; // nn.Linear
 
     /// <summary>The pooler is <c>tanh(dense(hidden[:, 0]))</c>; this is its dense layer, read-only.</summary>
-    public Linear Dense => dense;
+    public nn.Module<Tensor, Tensor> Dense => dense;
 
     public BertPooler(BertConfig config) : base(nameof(BertPooler))
     {
@@ -24,6 +23,6 @@ public sealed class BertPooler : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(tanh(Autocast.Linear(dense, hidden[.., 0])));
+        return scope.MoveToOuter(tanh(dense.forward(hidden[.., 0])));
     }
 }

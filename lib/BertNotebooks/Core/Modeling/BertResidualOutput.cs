@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,23 +10,23 @@ namespace BertNotebooks.Modeling;
 /// </summary>
 public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-    readonly Linear dense;
+    readonly nn.Module<Tensor, Tensor> dense; // nn.Linear
     readonly LayerNorm LayerNorm;
-    readonly ParallelDropout dropout;
+    readonly nn.Module<Tensor, Tensor> dropout; // nn.Dropout
 
     public BertResidualOutput(int inputSize, BertConfig config) : base(nameof(BertResidualOutput))
     {
         dense = nn.Linear(inputSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        dropout = new ParallelDropout(config.HiddenDropoutProb);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 
     /// <param name="input">(B, T, H) attention's output or (B, T, FFN) the feed-forward block's</param>
-    /// <param name="residual">(B, T, H) the block's input, float32: under autocast the sum promotes to float32 for LayerNorm</param>
+    /// <param name="residual">(B, T, H) the block's input, float32: under mixed precision the sum promotes to float32 for LayerNorm</param>
     public override Tensor forward(Tensor input, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(LayerNorm.forward(dropout.forward(Autocast.Linear(dense, input)) + residual)); // (B, T, H)
+        return scope.MoveToOuter(LayerNorm.forward(dropout.forward(dense.forward(input)) + residual)); // (B, T, H)
     }
 }

@@ -1,4 +1,3 @@
-using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using TorchSharp;
@@ -21,6 +20,7 @@ public sealed class OptimizerStepper : IDisposable
     readonly torch.nn.Module<EncodedBatch, SequenceClassifierOutput> _model;
     readonly IReadOnlyList<Parameter> _parameters;
     readonly TrainingArguments _args;
+    readonly IKernels? _kernels;
 
     public AdamW Optimizer { get; }
     public LearningRateSchedule Schedule { get; }
@@ -29,10 +29,12 @@ public sealed class OptimizerStepper : IDisposable
     /// <summary>The learning rate the next step will use.</summary>
     public double CurrentLearningRate => Schedule.LearningRateAt(StepsDone);
 
+    /// <param name="kernels">the optimizer step's kernel (<see cref="IKernels.Step"/>); null: <c>optimizer.step()</c></param>
     public OptimizerStepper(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args, int totalSteps,
-        int warmupSteps)
+        int warmupSteps, IKernels? kernels = null)
     {
         _model = model;
+        _kernels = kernels;
         _parameters = model.parameters().Where(p => p.requires_grad).ToList();
         _args = args;
         Optimizer = ParameterGroups.CreateAdamW(model, args);
@@ -41,15 +43,13 @@ public sealed class OptimizerStepper : IDisposable
 
     /// <summary>
     /// The Trainer's step: each micro-batch of <paramref name="dataset"/> indices collated as the arguments say (padding,
-    /// max length), moved to <paramref name="device"/>, then one update under the precision's autocast.
+    /// max length), moved to <paramref name="device"/>, then one update.
     /// </summary>
-    public StepOutcome Step(IReadOnlyList<TokenizedExample> dataset, IEnumerable<int[]> microBatches, torch.Device device,
-        torch.ScalarType? computeType)
+    public StepOutcome Step(IReadOnlyList<TokenizedExample> dataset, IEnumerable<int[]> microBatches, torch.Device device)
     {
         var batches = microBatches
             .Select(indices => Collator.Collate(indices.Select(i => dataset[i]).ToList(), _args.Padding, _args.MaxLength).To(device))
             .ToList();
-        using var autocast = Autocast.Enable(computeType);
         return Step(batches);
     }
 
@@ -78,7 +78,8 @@ public sealed class OptimizerStepper : IDisposable
         bool finite = lossSum!.isfinite().logical_and(gradNorm.isfinite()).item<bool>();
         if (finite)
         {
-            FusedAdamW.Step(Optimizer);
+            if (_kernels is null) Optimizer.step();
+            else _kernels.Step(Optimizer);
             StepsDone++;
         }
         Optimizer.zero_grad();

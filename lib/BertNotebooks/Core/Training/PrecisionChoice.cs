@@ -1,11 +1,10 @@
-using BertNotebooks.Kernels;
 using BertNotebooks.Native;
 using TorchSharp;
 
 namespace BertNotebooks.Training;
 
 /// <summary>
-/// fp32 or bf16 mixed precision (<see cref="Modeling.Autocast"/>) for a run, and why. <see cref="Choose"/> is the rule: a pure
+/// fp32 or bf16 mixed precision (linear layers in bf16 from float32 weights, through <see cref="IKernels"/>) for a run, and why. <see cref="Choose"/> is the rule: a pure
 /// function of the request and the hardware, so that it is tested without the hardware.
 /// </summary>
 /// <param name="Warning">Set when bf16 was asked for on hardware without bf16 units: it runs, but slowly.</param>
@@ -14,7 +13,7 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
     public const string Auto = "auto", Fp32 = "fp32", Bf16Name = "bf16";
     public static readonly IReadOnlyList<string> Names = [Auto, Fp32, Bf16Name];
 
-    /// <summary>The dtype for <see cref="Modeling.Autocast.Enable"/>: bfloat16, or null for float32 throughout.</summary>
+    /// <summary>The dtype for <see cref="IKernels.Apply"/>: bfloat16, or null for float32 throughout.</summary>
     public torch.ScalarType? ComputeType => Bf16 ? torch.ScalarType.BFloat16 : null;
 
     public string Name => Bf16 ? Bf16Name : Fp32;
@@ -34,11 +33,17 @@ public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning =
     /// <summary>
     /// auto: bf16 where the hardware computes it natively (a CPU with avx512_bf16 or amx_bf16, a GPU of compute capability
     /// 8.0 or more), fp32 elsewhere, because emulated bf16 is far slower than fp32; fp32 on Arm's bf16 too, until measured.
-    /// fp32 and bf16: as asked, bf16 with a warning where it is emulated.
+    /// fp32 and bf16: as asked, bf16 with a warning where it is emulated. Mixed precision is one of the speed kernels:
+    /// without them (<paramref name="kernels"/> false) auto is fp32 and bf16 is an error.
     /// </summary>
-    public static PrecisionChoice Choose(string? requested, Hardware hardware)
+    public static PrecisionChoice Choose(string? requested, Hardware hardware, bool kernels = true)
     {
         var name = Normalise(requested);
+        if (!kernels)
+            return name == Bf16Name
+                ? throw new ArgumentException("precision bf16 needs the speed kernels (bf16 mixed precision is one of them), " +
+                    "which are off: set useKernels (--use-kernels) true, or precision fp32.")
+                : new PrecisionChoice(false, name == Auto ? "auto: the speed kernels are off, so float32 throughout" : "asked for fp32");
         var (hasUnits, why) = Bf16Units(hardware);
         return name switch
         {

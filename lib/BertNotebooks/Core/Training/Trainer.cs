@@ -29,6 +29,8 @@ public sealed partial class Trainer
     /// <summary>HF's compute_metrics: the eval_* numbers of each evaluation besides eval_loss.</summary>
     public ComputeMetrics ComputeMetrics { get; }
     public TrainerState State { get; private set; } = new();
+    /// <summary>The speed kernels the model and the optimizer step run with (<see cref="IKernels"/>); null: plain TorchSharp.</summary>
+    public IKernels? Kernels { get; }
 
     /// <summary>Raised with each HF-style log entry (loss, grad_norm, learning_rate,
     /// epoch, step; or eval_*), as it is added to the log history.</summary>
@@ -41,9 +43,11 @@ public sealed partial class Trainer
     /// model.safetensors with the module's state-dict names.</param>
     /// <param name="classNames">With the default <paramref name="computeMetrics"/>, every class gets a row in the metrics.</param>
     /// <param name="computeMetrics">HF's compute_metrics; by default <see cref="ClassificationMetrics.ComputeSummary"/>.</param>
+    /// <param name="kernels">the speed kernels, which take the places of modules of <paramref name="model"/> here
+    /// (<see cref="IKernels.Apply"/>) and of the optimizer step; null: plain TorchSharp, fp32 only</param>
     public Trainer(torch.nn.Module<EncodedBatch, SequenceClassifierOutput> model, TrainingArguments args,
         IReadOnlyList<TokenizedExample> trainDataset, IReadOnlyList<TokenizedExample>? evalDataset = null,
-        IReadOnlyList<string>? classNames = null, ComputeMetrics? computeMetrics = null)
+        IReadOnlyList<string>? classNames = null, ComputeMetrics? computeMetrics = null, IKernels? kernels = null)
     {
         Args = args.Validate();
         if (trainDataset.Count == 0) throw new ArgumentException("The training set is empty.", nameof(trainDataset));
@@ -59,8 +63,10 @@ public sealed partial class Trainer
         _eval = evalDataset;
         ComputeMetrics = computeMetrics ?? ClassificationMetrics.ComputeSummary(classNames);
         Device = Devices.Resolve(args.Device);
-        Precision = PrecisionChoice.Choose(args.Precision, Hardware.Detect(Device));
+        Precision = PrecisionChoice.Choose(args.Precision, Hardware.Detect(Device), kernels is not null);
         _model.to(Device);
+        Kernels = kernels;
+        kernels?.Apply(_model, Precision.ComputeType);
     }
 
     int BatchesPerEpoch => (_train.Count + Args.PerDeviceTrainBatchSize - 1) / Args.PerDeviceTrainBatchSize;
@@ -76,7 +82,7 @@ public sealed partial class Trainer
     /// checkpoint folder or "latest" to continue a run exactly.</summary>
     public TrainResult Train(string? resumeFromCheckpoint = null, CancellationToken cancel = default)
     {
-        using var stepper = new OptimizerStepper(_model, Args, MaxSteps, WarmupSteps);
+        using var stepper = new OptimizerStepper(_model, Args, MaxSteps, WarmupSteps, Kernels);
         using var loop = Begin(resumeFromCheckpoint, stepper);
         _model.train();
         while (!loop.IsDone(State.GlobalStep))
@@ -129,7 +135,7 @@ public sealed partial class Trainer
         var micro = loop.Batches(epoch, EpochBatches)
             .Skip(stepInEpoch * Args.GradientAccumulationSteps).Take(Args.GradientAccumulationSteps);
         using var scope = torch.NewDisposeScope();
-        var outcome = stepper.Step(_train, micro, Device, Precision.ComputeType);
+        var outcome = stepper.Step(_train, micro, Device);
         if (!outcome.IsFinite)
         {
             // The update was skipped, so the weights are still those of the last good step: keep them.
@@ -226,7 +232,7 @@ public sealed partial class Trainer
         if (dataset.Any(e => e.Label < 0))
             throw new ArgumentException("Every evaluation example needs a label >= 0; use a Predictor for unlabeled texts.");
         var clock = Stopwatch.StartNew();
-        var options = new ForwardOptions(Args.PerDeviceEvalBatchSize, Device, Precision.ComputeType);
+        var options = new ForwardOptions(Args.PerDeviceEvalBatchSize, Device);
         var forward = BatchedForward.Run(_model, dataset, options, withLabels: true,
             (done, total) => Progress?.Report(new TrainerProgress("evaluate", done, total, State.Epoch, clock.Elapsed)));
         var labels = dataset.Select(e => e.Label).ToList();

@@ -97,7 +97,7 @@ public static class RecipeStages
         var trainer = new Trainer(model, args,
             DatasetPreparation.Tokenize(encoder, splits.Train, args.MaxLength),
             DatasetPreparation.Tokenize(encoder, splits.Validation, args.MaxLength),
-            splits.ClassNames);
+            splits.ClassNames, kernels: run.Kernels);
         progress?.Report(trainer.Precision.ToString());
         if (trainer.Precision.Warning is { } warning) progress?.Report("warning: " + warning);
         return trainer;
@@ -222,7 +222,7 @@ public static class RecipeStages
     {
         data ??= splits.Validation;
         RequireTrained(run);
-        using var predictor = Predictor.Load(run.BestModelDir, run.Device, run.MaxLength, run.Precision);
+        using var predictor = Predictor.Load(run.BestModelDir, run.Device, run.MaxLength, run.Precision, kernels: run.Kernels);
         var pairs = data.Examples.Any(e => e.TextPair is not null) ? data.Examples.Select(e => e.TextPair ?? "").ToList() : null;
         var predictions = predictor.PredictBatch(data.Examples.Select(e => e.Text).ToList(), topK: 3,
             batchSize: run.ToTrainingArguments().PerDeviceEvalBatchSize, textPairs: pairs);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BertNotebooks.Kernels;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
@@ -47,6 +48,9 @@ public sealed record RunSettings
     public string Device { get; init; } = Hf.Device;
     /// <summary>"auto" (bf16 where the hardware has bf16 units), "fp32" or "bf16": <see cref="TrainingArguments.Precision"/>.</summary>
     public string Precision { get; init; } = Hf.Precision;
+    /// <summary>The speed kernels (the Kernels folder: faster dropout masks, a one-pass AdamW, bf16 mixed precision); false:
+    /// plain TorchSharp, slower, fp32 only, with other dropout masks (so another run).</summary>
+    public bool UseKernels { get; init; } = true;
     /// <summary>Batches of similar lengths with dynamic padding; false pads every
     /// document to <see cref="MaxLength"/>, as the tutorial.</summary>
     public bool GroupByLength { get; init; } = true;
@@ -91,6 +95,9 @@ public sealed record RunSettings
         "full" => new RunSettings { Profile = "full" },
         _ => throw new ArgumentException($"Unknown profile '{profile}'. Use one of: {string.Join(", ", Profiles)}.", nameof(profile)),
     };
+
+    /// <summary>What the Trainer and the Predictor take for <see cref="UseKernels"/>: the CPU kernels, or null.</summary>
+    [JsonIgnore] public IKernels? Kernels => UseKernels ? CpuKernels.Instance : null;
 
     [JsonIgnore] public string RunDir => BertPaths.RunDir(RunName ?? Profile);
     [JsonIgnore] public string SplitPath => Path.Combine(RunDir, Data.DatasetSplits.FileName);

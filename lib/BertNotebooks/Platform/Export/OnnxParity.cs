@@ -48,7 +48,7 @@ public static class OnnxParity
         var (model, _) = BertForSequenceClassification.FromPretrained(modelFolder);
         using (model)
         {
-            var options = new ForwardOptions(batchSize, torch.CPU, ComputeType: null);
+            var options = new ForwardOptions(batchSize, torch.CPU);
             BatchedForward.Run(model, warmUp, options);
             torchSeconds = BestOf(repeats, r => progress?.Invoke($"TorchSharp: {texts.Count} documents, pass {r}/{repeats}"),
                 () => torchLogits = BatchedForward.Run(model, examples, options).Logits);

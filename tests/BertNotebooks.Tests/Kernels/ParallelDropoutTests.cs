@@ -1,9 +1,10 @@
 using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
+using BertNotebooks.Tests.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Tests.Modeling;
+namespace BertNotebooks.Tests.Kernels;
 
 public sealed class ParallelDropoutTests
 {

@@ -1,10 +1,11 @@
 using BertNotebooks.Kernels;
 using BertNotebooks.Training;
+using BertNotebooks.Tests.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Tests.Training;
+namespace BertNotebooks.Tests.Kernels;
 
 public sealed class FusedAdamWTests
 {

@@ -2,12 +2,14 @@ using BertNotebooks.Checkpoints;
 using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tests.TestSupport;
+using BertNotebooks.Tests.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace BertNotebooks.Tests.Modeling;
+namespace BertNotebooks.Tests.Kernels;
 
-/// <summary>bf16 mixed precision (<see cref="Autocast"/>): which dtype each part computes in, and what stays float32.</summary>
+/// <summary>bf16 mixed precision (<see cref="AutocastLinear"/> in the places of nn.Linear): which dtype each part computes in,
+/// and what stays float32.</summary>
 public sealed class MixedPrecisionTests
 {
     static T Module<T>(BertForSequenceClassification model, string name) where T : nn.Module =>
@@ -21,7 +23,7 @@ public sealed class MixedPrecisionTests
         model.eval();
         var batch = SmallBert.Batch();
         using var noGrad = no_grad();
-        using var autocast = Autocast.Enable(ScalarType.BFloat16);
+        CpuKernels.Instance.Apply(model, ScalarType.BFloat16);
 
         var encoded = model.Bert.forward(batch);
         Assert.Equal(ScalarType.Float32, encoded.EmbeddingOutput.dtype);  // embeddings and their LayerNorm
@@ -29,7 +31,7 @@ public sealed class MixedPrecisionTests
         Assert.Equal(ScalarType.BFloat16, encoded.PooledOutput!.dtype);   // dense + tanh
 
         var hidden = encoded.EmbeddingOutput;                              // (B, T, H)
-        var mask = zeros([4, 1, 1, 10], ScalarType.BFloat16);
+        var mask = zeros([4, 1, 1, 10]);
         var attended = Module<BertSelfAttention>(model, "bert.encoder.layer.0.attention.self").forward(hidden, mask);
         Assert.Equal(ScalarType.BFloat16, attended.dtype);
         var expanded = Module<BertIntermediate>(model, "bert.encoder.layer.0.intermediate").forward(hidden);
@@ -43,12 +45,18 @@ public sealed class MixedPrecisionTests
     }
 
     [Fact]
-    public void OutsideARegionEverythingIsFloat32()
+    public void TheKernelsInFloat32ComputeInFloat32AndKeepEveryNameAndParameter()
     {
         using var scope = NewDisposeScope();
         using var model = new BertForSequenceClassification(SmallBert.Config());
-        using (Autocast.Enable(ScalarType.BFloat16)) Assert.Equal(ScalarType.BFloat16, Autocast.ComputeType);
-        Assert.Null(Autocast.ComputeType);
+        var before = model.named_parameters().ToList();
+        CpuKernels.Instance.Apply(model, ScalarType.BFloat16);
+        CpuKernels.Instance.Apply(model, computeType: null); // applied again: only the compute type changes
+        Assert.Equal(before.Select(p => p.name), model.named_parameters().Select(p => p.name));
+        Assert.All(before.Zip(model.named_parameters()), pair => Assert.Same(pair.First.parameter, pair.Second.parameter));
+        Assert.Contains(model.named_modules(), m => m.module is AutocastLinear);
+        Assert.Contains(model.named_modules(), m => m.module is ParallelDropout);
+        Assert.DoesNotContain(model.named_modules(), m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Dropout);
         var encoded = model.Bert.forward(SmallBert.Batch());
         Assert.Equal(ScalarType.Float32, encoded.PooledOutput!.dtype);
     }
@@ -62,11 +70,11 @@ public sealed class MixedPrecisionTests
         using var noGrad = no_grad();
         var batch = SmallBert.Batch();
         var fp32 = model.forward(batch).Logits;
-        Tensor bf16;
-        using (Autocast.Enable(ScalarType.BFloat16)) bf16 = model.forward(batch).Logits;
+        CpuKernels.Instance.Apply(model, ScalarType.BFloat16);
+        var bf16 = model.forward(batch).Logits;
         // A few bf16 roundings (2^-9 each) on values of order 1; HfParityTests justifies the tolerance on a real checkpoint.
         TensorAssert.Close(fp32, bf16, 0.05, "logits");
-        Assert.True(TensorAssert.MaxAbsDiff(fp32, bf16) > 0, "bf16 gave float32's logits exactly: the region changed nothing");
+        Assert.True(TensorAssert.MaxAbsDiff(fp32, bf16) > 0, "bf16 gave float32's logits exactly: the kernels changed nothing");
     }
 
     [Fact]
@@ -78,7 +86,8 @@ public sealed class MixedPrecisionTests
         using var optimizer = optim.AdamW(model.parameters(), lr: 1e-3);
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
 
-        using (Autocast.Enable(ScalarType.BFloat16)) model.forward(SmallBert.Batch()).Loss!.backward();
+        CpuKernels.Instance.Apply(model, ScalarType.BFloat16);
+        model.forward(SmallBert.Batch()).Loss!.backward();
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.grad!.dtype));
         optimizer.step();
 
@@ -99,7 +108,8 @@ public sealed class MixedPrecisionTests
         {
             using var model = new BertForSequenceClassification(SmallBert.Config());
             using var optimizer = optim.AdamW(model.parameters(), lr: 1e-3);
-            using (Autocast.Enable(ScalarType.BFloat16)) model.forward(SmallBert.Batch()).Loss!.backward();
+            CpuKernels.Instance.Apply(model, ScalarType.BFloat16);
+            model.forward(SmallBert.Batch()).Loss!.backward();
             optimizer.step();
             model.SavePretrained(folder);
         }
