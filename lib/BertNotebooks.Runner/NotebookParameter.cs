@@ -1,3 +1,4 @@
+using BertNotebooks.Hosting;
 using System.Globalization;
 using System.Text.Json;
 using BertNotebooks.Notebooks;

@@ -32,7 +32,7 @@ public static class ParameterInjector
                 $"Notebook '{notebookName}' has no cell tagged '{ParametersTag}', " +
                 $"so {string.Join(", ", parameters.Select(p => $"'{p.Name}'"))} " +
                 "has nowhere to go. Tag the cell that declares the defaults (cell metadata tags: [\"parameters\"]).");
-        var declared = ParameterDeclaration.In(notebook.Elements[index], notebookName);
+        var declared = ParameterDeclaration.In(notebook.Elements[index].Contents, notebookName);
         var assignments = parameters.Where(p => declared.ContainsKey(p.Name)).Select(p => p.AssignmentFor(declared[p.Name])).ToList();
         if (assignments.Count == 0) return null;
 
@@ -56,7 +56,7 @@ public static class ParameterInjector
         IReadOnlyList<NotebookParameter> parameters)
     {
         var declarations = notebooks
-            .Select(n => IndexOfTagged(n.Notebook, ParametersTag) is { } i ? ParameterDeclaration.In(n.Notebook.Elements[i], n.Name) : null)
+            .Select(n => IndexOfTagged(n.Notebook, ParametersTag) is { } i ? ParameterDeclaration.In(n.Notebook.Elements[i].Contents, n.Name) : null)
             .OfType<IReadOnlyDictionary<string, ParameterDeclaration>>().ToList();
         if (declarations.Count == 0) return; // Inject names the notebook that lacks a parameters cell
         var unknown = parameters.Where(p => !declarations.Any(d => d.ContainsKey(p.Name))).Select(p => p.Name).ToList();

@@ -1,3 +1,4 @@
+using BertNotebooks.Hosting;
 using BertNotebooks.Notebooks.Tests.Infrastructure;
 using BertNotebooks.Runner;
 using Microsoft.DotNet.Interactive.Documents;
@@ -12,7 +13,7 @@ public sealed class NotebookParameterTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     static ParameterDeclaration Declared(string parametersCell, string name) =>
-        ParameterDeclaration.In(new InteractiveDocumentElement(parametersCell, "csharp"), "04-training")[name];
+        ParameterDeclaration.In(parametersCell, "04-training")[name];
 
     [Theory]
     [InlineData("string? runName = null;", "runName=2024", "runName = \"2024\";")]
@@ -36,13 +37,13 @@ public sealed class NotebookParameterTests : IDisposable
     [Fact]
     public void The_cell_is_read_by_the_csharp_parser_not_line_by_line()
     {
-        var declared = ParameterDeclaration.In(new InteractiveDocumentElement("""
+        var declared = ParameterDeclaration.In("""
             int? maxLength =
                 null;  // a declaration over two lines
             var offset = -2; double ratio = 0.5;
             Action log = () => { var inner = 1; };
             // string commented = "out";
-            """, "csharp"), "04-training");
+            """, "04-training");
 
         Assert.Equal(["maxLength", "offset", "ratio", "log"], declared.Keys);
         Assert.Equal((typeof(int?), typeof(int), typeof(double)),

@@ -36,11 +36,4 @@ public static class CellRewriter
             text = text.Remove(span.Start, span.Length).Insert(span.Start, replacement);
         return text;
     }
-
-    /// <summary>The variables a parameters cell declares, in order.</summary>
-    public static IReadOnlyList<string> DeclaredNames(string code) =>
-        [.. CSharpSyntaxTree.ParseText(code, Script).GetCompilationUnitRoot().DescendantNodes()
-            .OfType<VariableDeclaratorSyntax>()
-            .Where(v => !v.Ancestors().OfType<BlockSyntax>().Any())
-            .Select(v => v.Identifier.ValueText)];
 }

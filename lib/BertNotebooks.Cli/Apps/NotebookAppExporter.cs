@@ -1,3 +1,4 @@
+using BertNotebooks.Hosting;
 using System.Text;
 using System.Text.RegularExpressions;
 using BertNotebooks.Notebooks;
@@ -44,7 +45,7 @@ public static partial class NotebookAppExporter
 
     public static string Export(string name, IReadOnlyList<NotebookCell> cells, IReadOnlyList<string> setupUsings)
     {
-        var parameters = cells.Where(c => c.IsParameters).SelectMany(c => CellRewriter.DeclaredNames(c.Source)).ToList();
+        var parameters = cells.Where(c => c.IsParameters).SelectMany(c => ParameterDeclaration.Read(c.Source, name).Select(d => d.Name)).ToList();
         var code = cells.Where(c => c.IsCode).Select(c => c.Source.ReplaceLineEndings("\n")).ToList();
         var app = new StringBuilder();
         app.AppendLine("#:project ../../lib/BertNotebooks/BertNotebooks.csproj");
@@ -61,23 +62,35 @@ public static partial class NotebookAppExporter
         var cellUsings = code.SelectMany(c => c.Split('\n')).Select(l => l.Trim()).Where(l => UsingLine().IsMatch(l));
         foreach (var line in setupUsings.Append("using BertNotebooks.Notebooks;").Concat(cellUsings).Distinct()) app.AppendLine(line);
         app.AppendLine();
-        app.AppendLine($"var notebookApp = NotebookApp.Start(args, [{string.Join(", ", parameters.Select(p => $"\"{p}\""))}]);");
+        // NotebookApp.Run reads the command line, runs the cells in the notebooks folder and turns a failure into one line and
+        // an exit code; the cells are the body of a local function, so they run as they do in the notebook, top to bottom.
+        app.AppendLine($"return NotebookApp.Run(args, [{string.Join(", ", parameters.Select(p => $"\"{p}\""))}], Cells);");
+        app.AppendLine();
+        app.AppendLine("void Cells(NotebookApp notebookApp)");
+        app.AppendLine("{");
+        var body = new StringBuilder();
         for (int i = 0; i < cells.Count; i++)
         {
-            app.AppendLine();
-            app.AppendLine($"// ---- cell {i + 1} ----");
+            if (i > 0) body.AppendLine();
+            body.AppendLine($"// ---- cell {i + 1} ----");
             var cell = cells[i];
-            if (!cell.IsCode) AppendMarkdown(app, cell.Source,
+            if (!cell.IsCode) AppendMarkdown(body, cell.Source,
                 showHeading: cells.Skip(i + 1).TakeWhile(c => c.IsCode || !HasHeading(c)).Any(c => c.IsCode));
-            else AppendCode(app, cell, parameters);
+            else AppendCode(body, cell, parameters);
         }
+        // Indented as a block: a raw string literal keeps its text, since its closing quotes move with it.
+        foreach (var line in body.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'))
+            app.AppendLine(line.Length == 0 ? "" : Indent + line);
+        app.AppendLine("}");
         return app.ToString().ReplaceLineEndings("\n");
     }
+
+    const string Indent = "    ";
 
     static void AppendMarkdown(StringBuilder app, string markdown, bool showHeading)
     {
         foreach (var line in markdown.ReplaceLineEndings("\n").TrimEnd().Split('\n'))
-            foreach (var wrapped in Wrap(line.TrimEnd(), Width - 3)) app.AppendLine(("// " + wrapped).TrimEnd());
+            foreach (var wrapped in Wrap(line.TrimEnd(), Width - 3 - Indent.Length)) app.AppendLine(("// " + wrapped).TrimEnd());
         // In a terminal the sections' titles tell where the output belongs, as the notebook's headings do.
         if (showHeading && HeadingLine().Match(markdown) is { Success: true } heading)
             app.AppendLine("ConsoleDisplay.Heading(" +

@@ -9,8 +9,8 @@ namespace BertNotebooks.Kernels;
 /// <summary>
 /// One step of a TorchSharp AdamW (its options, its state, so its checkpoints too) with the update of each float32 CPU
 /// parameter done in one pass, as PyTorch's <c>AdamW(fused=True)</c>: TorchSharp's own step makes about ten passes over
-/// every parameter and two temporaries of its size, which for MiniLM's 22.7 million parameters took 45-60 ms of a 250 ms
-/// bf16 step. The arithmetic is TorchSharp's, operation for operation, in float32 (decay, m, v, the bias-corrected
+/// every parameter and two temporaries of its size, a noticeable part of a bf16 step for MiniLM's 22.7 million parameters
+/// (<c>bertnb bench-step</c> times the step with this update). The arithmetic is TorchSharp's, operation for operation, in float32 (decay, m, v, the bias-corrected
 /// denominator, the update); the results agree with its step to a rounding or two (LibTorch fuses some multiply-adds in
 /// its vector loops but not in their tails). Where a parameter is on a GPU, of another dtype or not contiguous, or the
 /// optimizer uses amsgrad or maximize, TorchSharp's step runs instead.

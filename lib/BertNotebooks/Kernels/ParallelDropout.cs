@@ -9,10 +9,10 @@ namespace BertNotebooks.Kernels;
 /// <summary>
 /// PyTorch's dropout (HF's nn.Dropout): in training, each element is kept with probability 1 - p and the kept ones are
 /// scaled by 1 / (1 - p); outside training, the identity. What differs is where the random numbers come from. LibTorch's
-/// CPU bernoulli_ draws them one at a time from one Mersenne Twister (its vectorised MKL path is for Intel CPUs only):
-/// about 5 ns an element, 75 ms for the 14.6 million elements one MiniLM forward pass drops out at batch 8 x 128, as long
-/// as the forward pass itself in bf16. Here the mask comes from a counter-based generator (SplitMix64 of the element's
-/// index and a seed), filled a vector at a time by all cores: 6-11 ms for the same elements (bench-step prints both).
+/// CPU bernoulli_ draws them one at a time from one Mersenne Twister (its vectorised MKL path is for Intel CPUs only), for
+/// the 14.6 million elements one MiniLM forward pass drops out at batch 8 x 128 about as long as the bf16 forward pass
+/// itself. Here the mask comes from a counter-based generator (SplitMix64 of the element's index and a seed), filled a
+/// vector at a time by all cores (<c>bertnb bench-step</c> times both on the machine at hand).
 /// Each call takes its seed from torch's default generator, so torch.manual_seed and a checkpoint's saved RNG state still
 /// decide every mask, and the mask is the same whatever the number of threads.
 /// On a GPU, LibTorch's own dropout.

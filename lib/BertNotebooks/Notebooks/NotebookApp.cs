@@ -8,7 +8,8 @@ namespace BertNotebooks.Notebooks;
 /// <summary>
 /// What a notebook exported as a file-based app (notebooks/apps/NN-name.cs) needs besides its cells: the notebook's working
 /// directory, its parameters from the command line (<c>--learning-rate 3e-5</c> sets <c>learningRate</c>), and errors
-/// printed as one line. Usage errors exit 2, failures 1, as the kit's other programs.
+/// printed as one line. <see cref="Run"/> returns the exit code, as the kit's other programs: 0, 1 for a failure, 2 for a
+/// usage error; it never ends the process itself.
 /// </summary>
 public sealed class NotebookApp
 {
@@ -20,33 +21,50 @@ public sealed class NotebookApp
     NotebookApp(string name, Dictionary<string, string> values) => (Name, _values) = (name, values);
 
     /// <summary>
-    /// Reads <paramref name="args"/> against the parameters cell's names and moves to the notebooks folder, which
-    /// <paramref name="sourceFile"/> (the app's own path, filled in by the compiler) locates: the notebooks' relative paths
-    /// and <c>profile.txt</c> then work whether the app is started from the repository root or from notebooks/apps/.
+    /// Reads <paramref name="args"/> against the parameters cell's names, then runs <paramref name="cells"/> in the notebooks
+    /// folder, which <paramref name="sourceFile"/> (the app's own path, filled in by the compiler) locates: the notebooks'
+    /// relative paths and <c>profile.txt</c> then work whether the app is started from the repository root or from
+    /// notebooks/apps/. The working folder is restored afterwards. Returns the exit code: 0; 1 when a cell fails (one line,
+    /// the stack trace with <c>--verbose</c>); 2 for a bad command line; 0 after <c>--help</c>.
     /// </summary>
-    public static NotebookApp Start(string[] args, IReadOnlyList<string> parameters, [CallerFilePath] string sourceFile = "")
+    public static int Run(string[] args, IReadOnlyList<string> parameters, Action<NotebookApp> cells,
+        [CallerFilePath] string sourceFile = "")
     {
         var name = Path.GetFileNameWithoutExtension(sourceFile);
-        var verbose = args.Contains("--verbose");
-        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        var startedIn = Directory.GetCurrentDirectory();
+        try
+        {
+            if (Parse(name, args, parameters) is not { } values) return 0; // --help
+            TorchNative.EnsureLoaded();
+            // A dataset path typed on the command line is relative to where the app was started, as in bertnb-run.
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR")))
+                Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", startedIn);
+            Directory.SetCurrentDirectory(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..")));
+            ConsoleDisplay.ChartsPrefix = name;
+            ConsoleDisplay.OpenCharts = args.Contains("--open");
+            Console.WriteLine($"{name}: notebooks/{name}.ipynb as a console app. " +
+                $"Charts are written as HTML files{(ConsoleDisplay.OpenCharts ? " and opened" : " (--open opens them)")}.");
+            cells(new NotebookApp(name, values));
+            return 0;
+        }
+        catch (UsageException e)
         {
             Console.Out.Flush();
-            Console.Error.WriteLine(verbose
-                ? $"{name} failed: {e.ExceptionObject}"
-                : $"{name} failed: {(e.ExceptionObject as Exception)?.Message} (--verbose for the stack trace)");
-            Environment.Exit(1);
-        };
-        var values = Parse(name, args, parameters);
-        TorchNative.EnsureLoaded();
-        // A dataset path typed on the command line is relative to where the app was started, as in bertnb-run.
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BERTNB_WORKING_DIR")))
-            Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());
-        Directory.SetCurrentDirectory(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..")));
-        ConsoleDisplay.ChartsPrefix = name;
-        ConsoleDisplay.OpenCharts = args.Contains("--open");
-        Console.WriteLine($"{name}: notebooks/{name}.ipynb as a console app. " +
-            $"Charts are written as HTML files{(ConsoleDisplay.OpenCharts ? " and opened" : " (--open opens them)")}.");
-        return new NotebookApp(name, values);
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine(args.Contains("--verbose")
+                ? $"{name} failed: {e}"
+                : $"{name} failed: {e.Message} (--verbose for the stack trace)");
+            return 1;
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(startedIn);
+        }
     }
 
     /// <summary>The command line's value for the parameter, typed as the notebook declares it, else the notebook's own.</summary>
@@ -71,9 +89,10 @@ public sealed class NotebookApp
     /// bertnb-run's <c>-p</c>; a usage error naming the option and the type where it does not read as one.</summary>
     internal static T Convert<T>(string name, string text) =>
         TypedValue.TryParse(typeof(T), text, out var value) ? (T)value!
-            : Fail<T>($"--{Kebab(name)} expects {TypedValue.Describe(typeof(T))}, not '{text}'.");
+            : throw new UsageException($"--{Kebab(name)} expects {TypedValue.Describe(typeof(T))}, not '{text}'.");
 
-    static Dictionary<string, string> Parse(string app, string[] args, IReadOnlyList<string> parameters)
+    /// <summary>The parameters' values by name; null after <c>--help</c>, which prints the usage.</summary>
+    static Dictionary<string, string>? Parse(string app, string[] args, IReadOnlyList<string> parameters)
     {
         var byOption = parameters.ToDictionary(p => Kebab(p), p => p);
         var usage = $"usage: dotnet run notebooks/apps/{app}.cs -- [--open] [--verbose] " +
@@ -85,22 +104,18 @@ public sealed class NotebookApp
             if (option is "--help" or "-h")
             {
                 Console.WriteLine(usage + "\n(the notebook's parameters cell; null means the profile's value)");
-                Environment.Exit(0);
+                return null;
             }
             if (option is "--open" or "--verbose") continue;
             if (!option.StartsWith("--", StringComparison.Ordinal) || !byOption.TryGetValue(option[2..], out var name))
-                Fail<int>($"unknown option '{args[i]}'.\n{usage}");
-            else values[name] = inline ?? (i + 1 < args.Length ? args[++i] : Fail<string>($"{option} needs a value."));
+                throw new UsageException($"unknown option '{args[i]}'.\n{usage}");
+            values[name] = inline ?? (i + 1 < args.Length ? args[++i] : throw new UsageException($"{option} needs a value."));
         }
         return values;
     }
 
-    static T Fail<T>(string message)
-    {
-        Console.Error.WriteLine(message);
-        Environment.Exit(2);
-        return default!;
-    }
+    /// <summary>A command line the app cannot read: its message is all the user needs (exit code 2).</summary>
+    sealed class UsageException(string message) : Exception(message);
 
     /// <summary>learningRate (or LearningRate) → learning-rate: the command-line spelling of a parameter or a setting.</summary>
     public static string Kebab(string name) =>

@@ -47,11 +47,11 @@ public sealed class NotebookAppsTests
         var app = NotebookAppExporter.Export("07-test", cells, ["using System.IO;"]);
 
         Assert.StartsWith("#:project ../../lib/BertNotebooks/BertNotebooks.csproj\n", app);
-        Assert.Contains("var notebookApp = NotebookApp.Start(args, [\"profile\", \"maxLength\"]);", app);
-        Assert.Contains("maxLength = notebookApp.Parameter(\"maxLength\", maxLength);", app);
-        Assert.Contains("// ---- cell 4 ----\nConsoleDisplay.Show(maxLength * 2);", app);
-        Assert.Contains("ConsoleDisplay.Heading(\"Title\");", app);
-        Assert.Contains("// (notebook kernel only) #!time\nvar z = 3;", app);
+        Assert.Contains("return NotebookApp.Run(args, [\"profile\", \"maxLength\"], Cells);\n\nvoid Cells(NotebookApp notebookApp)\n{", app);
+        Assert.Contains("    maxLength = notebookApp.Parameter(\"maxLength\", maxLength);", app);
+        Assert.Contains("    // ---- cell 4 ----\n    ConsoleDisplay.Show(maxLength * 2);", app);
+        Assert.Contains("    ConsoleDisplay.Heading(\"Title\");", app);
+        Assert.Contains("    // (notebook kernel only) #!time\n    var z = 3;\n}\n", app);
         Assert.All(app.Split('\n'), line => Assert.True(line.Length <= 120, line));
         Assert.True(app.IndexOf("cell 1 ", StringComparison.Ordinal) < app.IndexOf("cell 2 ", StringComparison.Ordinal));
     }
@@ -70,9 +70,9 @@ public sealed class NotebookAppsTests
 
         var lines = app.Split('\n').ToList();
         int package = lines.IndexOf("#:package Microsoft.ML.Tokenizers"), usingLine = lines.IndexOf("using Microsoft.ML.Tokenizers;");
-        int firstStatement = lines.IndexOf("var x = 1;");
+        int firstStatement = lines.IndexOf("    var x = 1;");
         Assert.True(package >= 0 && usingLine > package && firstStatement > usingLine, app);
         Assert.Contains("// #r \"nuget: Microsoft.ML.Tokenizers, 3.0.0\": the #:package line at the top of this file", app);
-        Assert.Contains("// using Microsoft.ML.Tokenizers; (at the top of this file)\nusing var scope = Open();", app); // a statement stays
+        Assert.Contains("    // using Microsoft.ML.Tokenizers; (at the top of this file)\n    using var scope = Open();", app); // a statement stays
     }
 }

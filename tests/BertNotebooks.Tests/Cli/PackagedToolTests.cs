@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BertNotebooks.Pretrained;
+using BertNotebooks.IO;
 
 namespace BertNotebooks.Tests.Cli;
 

@@ -6,6 +6,7 @@ using BertNotebooks.Pretrained;
 using BertNotebooks.Tests.Pretrained;
 using BertNotebooks.Tokenization;
 using TorchSharp;
+using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Tests.Export;
 
@@ -51,7 +52,7 @@ public sealed class OnnxExportTests(TemporaryModelsDir models) : IClassFixture<T
     {
         var (model, _) = BertForSequenceClassification.FromPretrained(folder);
         using var _ = model;
-        return BatchedForward.Run(model, examples, new ForwardOptions(batchSize, torch.CPU)).Logits;
+        return BatchedForward.Run(model, examples, new ForwardOptions(batchSize, torch.CPU, model.Config.PadTokenId ?? 0)).Logits;
     }
 
     static void AssertAgree(IReadOnlyList<float[]> expected, IReadOnlyList<float[]> actual, double tolerance)

@@ -5,6 +5,7 @@ using BertNotebooks.Modeling;
 using BertNotebooks.Tests.Modeling;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
+using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Tests.Inference;
 

@@ -4,6 +4,7 @@ using System.Text;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tests.TestSupport;
 using static BertNotebooks.Tests.TestSupport.LoopbackHttpServer;
+using BertNotebooks.IO;
 
 namespace BertNotebooks.Tests.Pretrained;
 

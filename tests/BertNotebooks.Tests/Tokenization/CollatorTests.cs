@@ -19,7 +19,8 @@ public class CollatorTests
         Assert.Null(fixedWidth.Labels);
         Assert.Equal([1L, 2L], longest.Labels!.data<long>().ToArray());
         long cls = ModelFolder.Id("[CLS]"), sep = ModelFolder.Id("[SEP]"), hello = ModelFolder.Id("hello");
-        Assert.Equal([cls, hello, sep, Collator.PadTokenId, Collator.PadTokenId], longest.InputIds[0].data<long>().ToArray());
+        long pad = encoder.PadTokenId;
+        Assert.Equal([cls, hello, sep, pad, pad], longest.InputIds[0].data<long>().ToArray());
         Assert.Equal([1L, 1, 1, 0, 0], longest.AttentionMask[0].data<long>().ToArray());
         Assert.Equal(5L, longest.AttentionMask[1].sum().item<long>());
         Assert.Equal(3L + 5L, fixedWidth.AttentionMask.sum().item<long>());
@@ -32,7 +33,7 @@ public class CollatorTests
         using var folder = new ModelFolder(ModelFolder.SmallVocab);
         var long8 = folder.Encoder().Encode("hello hello hello hello hello hello", maxLength: null);
 
-        Assert.Throws<ArgumentException>(() => Collator.Collate([long8], Padding.MaxLength, maxLength: 4));
+        Assert.Throws<ArgumentException>(() => Collator.Collate([long8], padTokenId: 0, Padding.MaxLength, maxLength: 4));
     }
 
     [Fact]

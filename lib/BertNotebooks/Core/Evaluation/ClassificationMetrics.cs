@@ -1,3 +1,4 @@
+using BertNotebooks.Evaluation;
 namespace BertNotebooks.Evaluation;
 
 /// <summary>
@@ -47,7 +48,7 @@ public static class ClassificationMetrics
     /// class names, every class gets a row (sklearn's labels=range(num_labels)), also one missing from the evaluated set.
     /// </summary>
     public static ComputeMetrics ComputeSummary(IReadOnlyList<string>? classNames = null) => prediction =>
-        Compute(prediction.LabelIds, prediction.Predictions.Select(l => Inference.Logits.ArgMax(l)).ToList(), classNames,
+        Compute(prediction.LabelIds, prediction.Predictions.Select(l => Logits.ArgMax(l)).ToList(), classNames,
             classNames is null ? null : Enumerable.Range(0, classNames.Count).ToList()).Summary;
 
     static double Divide(double numerator, double denominator, double zeroDivision) =>

@@ -1,3 +1,4 @@
+using BertNotebooks.Evaluation;
 namespace BertNotebooks.Evaluation;
 
 /// <summary>
@@ -20,7 +21,7 @@ public static class MostConfidentMistakes
         if (texts is not null && texts.Count != yTrue.Count)
             throw new ArgumentException($"{texts.Count} texts but {yTrue.Count} labels; pass one text per example.");
         return probabilities
-            .Select((p, i) => (i, predicted: Inference.Logits.ArgMax(p), p))
+            .Select((p, i) => (i, predicted: Logits.ArgMax(p), p))
             .Where(x => x.predicted != yTrue[x.i])
             .Select(x => new Mistake(x.i, yTrue[x.i], x.predicted, x.p[x.predicted], texts?[x.i]))
             .OrderByDescending(m => m.Confidence).ThenBy(m => m.Index)

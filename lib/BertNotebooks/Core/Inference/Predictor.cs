@@ -4,6 +4,7 @@ using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
 using TorchSharp;
+using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Inference;
 
@@ -78,7 +79,7 @@ public sealed class Predictor : IDisposable
         var examples = textPairs is null
             ? _encoder.EncodeBatch(texts, MaxLength)
             : texts.Select((t, i) => _encoder.EncodePair(t, textPairs[i] ?? "", MaxLength)).ToList();
-        var options = new ForwardOptions(batchSize, Device);
+        var options = new ForwardOptions(batchSize, Device, _encoder.PadTokenId);
         var logits = BatchedForward.Run(_model, examples, options).Logits;
         return texts.Select((text, i) => ToPrediction(text, textPairs?[i], examples[i], logits[i], topK)).ToList();
     }

@@ -1,7 +1,7 @@
+using System.Text.Json;
 using System.Runtime.InteropServices;
 using System.Text;
 using BertNotebooks.Checkpoints;
-using BertNotebooks.Modeling;
 
 namespace BertNotebooks.Tokenization;
 
@@ -145,7 +145,7 @@ public sealed class BertTextEncoder
     /// <summary>Encodes and collates in one go: (B, T) tensors, padded to the longest text or to <paramref name="maxLength"/>.</summary>
     public EncodedBatch EncodeToBatch(IReadOnlyList<string> texts, int maxLength = MaxSupportedLength, Padding padding = Padding.Longest,
         IReadOnlyList<int>? labels = null) =>
-        Collator.Collate(EncodeBatch(texts, maxLength, labels), padding, maxLength, withLabels: labels is not null, padTokenId: PadTokenId);
+        Collator.Collate(EncodeBatch(texts, maxLength, labels), PadTokenId, padding, maxLength, withLabels: labels is not null);
 
     /// <summary>Token counts with [CLS] and [SEP] and no truncation (what a length histogram needs), on all cores.</summary>
     public int[] CountTokens(IReadOnlyList<string> texts, int maxDegreeOfParallelism = -1)
@@ -277,7 +277,10 @@ public sealed class BertTextEncoder
     /// <summary>The model's position limit, where the folder has a config.json; tokenizer-only folders have none.</summary>
     static int? ReadMaxPositionEmbeddings(string folder)
     {
-        var config = Path.Combine(folder, "config.json");
-        return File.Exists(config) ? BertConfig.Load(config).MaxPositionEmbeddings : null;
+        var config = Path.Combine(folder, CheckpointFiles.Config);
+        if (!File.Exists(config)) return null;
+        using var json = JsonDocument.Parse(File.ReadAllText(config)); // BertConfig checks the rest when the model loads
+        return json.RootElement.TryGetProperty("max_position_embeddings", out var limit) && limit.TryGetInt32(out var value)
+            ? value : null;
     }
 }

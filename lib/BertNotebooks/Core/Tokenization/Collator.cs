@@ -8,10 +8,10 @@ public enum Padding { Longest, MaxLength }
 /// <summary>Turns tokenized examples into one padded <see cref="EncodedBatch"/>.</summary>
 public static class Collator
 {
-    public const int PadTokenId = 0;
-
-    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, Padding padding = Padding.Longest, int maxLength = BertTextEncoder.MaxSupportedLength,
-        bool withLabels = true, int padTokenId = PadTokenId)
+    /// <param name="padTokenId">the tokenizer's [PAD] id (<see cref="BertTextEncoder.PadTokenId"/>), as HF's
+    /// DataCollatorWithPadding asks the tokenizer</param>
+    public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, int padTokenId, Padding padding = Padding.Longest,
+        int maxLength = BertTextEncoder.MaxSupportedLength, bool withLabels = true)
     {
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));
         int width = padding == Padding.MaxLength ? maxLength : examples.Max(e => e.Length);

@@ -232,7 +232,7 @@ public sealed partial class Trainer
         if (dataset.Any(e => e.Label < 0))
             throw new ArgumentException("Every evaluation example needs a label >= 0; use a Predictor for unlabeled texts.");
         var clock = Stopwatch.StartNew();
-        var options = new ForwardOptions(Args.PerDeviceEvalBatchSize, Device);
+        var options = new ForwardOptions(Args.PerDeviceEvalBatchSize, Device, Args.PadTokenId);
         var forward = BatchedForward.Run(_model, dataset, options, withLabels: true,
             (done, total) => Progress?.Report(new TrainerProgress("evaluate", done, total, State.Epoch, clock.Elapsed)));
         var labels = dataset.Select(e => e.Label).ToList();

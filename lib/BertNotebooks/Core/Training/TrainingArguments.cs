@@ -57,6 +57,9 @@ public sealed record TrainingArguments
     /// <summary>Longest to pad each batch: its longest example (dynamic padding) or always <see cref="MaxLength"/>.</summary>
     public Padding Padding { get; init; } = Padding.Longest;
     public int MaxLength { get; init; } = BertTextEncoder.MaxSupportedLength;
+    /// <summary>The tokenizer's [PAD] id, which batches are padded with (<see cref="BertTextEncoder.PadTokenId"/>; 0 in
+    /// BERT's vocabularies).</summary>
+    public int PadTokenId { get; init; }
     /// <summary>"auto", "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "auto";
     /// <summary>

@@ -4,6 +4,7 @@ using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using TorchSharp;
+using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Export;
 
@@ -39,7 +40,7 @@ public static class OnnxParity
             throw new FileNotFoundException($"{modelFolder} has no {OnnxExport.Folder}/{OnnxExport.FileName}; " +
                 "export it first: OnnxExport.Export(modelFolder) or `bertnb export --model-dir FOLDER`.", onnxPath);
         var encoder = BertTextEncoder.FromFolder(modelFolder);
-        maxLength = Math.Min(maxLength, encoder.MaxLengthLimit);
+        maxLength = encoder.FitMaxLength(maxLength);
         var examples = encoder.EncodeBatch(texts, maxLength);
         var warmUp = examples.Take(batchSize).ToList();
 
@@ -48,7 +49,7 @@ public static class OnnxParity
         var (model, _) = BertForSequenceClassification.FromPretrained(modelFolder);
         using (model)
         {
-            var options = new ForwardOptions(batchSize, torch.CPU);
+            var options = new ForwardOptions(batchSize, torch.CPU, encoder.PadTokenId);
             BatchedForward.Run(model, warmUp, options);
             torchSeconds = BestOf(repeats, r => progress?.Invoke($"TorchSharp: {texts.Count} documents, pass {r}/{repeats}"),
                 () => torchLogits = BatchedForward.Run(model, examples, options).Logits);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BertNotebooks.Pretrained;
+using BertNotebooks.IO;
 
 namespace BertNotebooks.Native;
 

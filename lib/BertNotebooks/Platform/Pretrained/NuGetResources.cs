@@ -1,6 +1,8 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
+using BertNotebooks.IO;
+
 namespace BertNotebooks.Pretrained;
 
 /// <summary>
@@ -9,11 +11,6 @@ namespace BertNotebooks.Pretrained;
 /// </summary>
 public static class NuGetResources
 {
-    /// <summary>Where NuGet extracts packages: <c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>.</summary>
-    public static string PackagesFolder => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } dir
-        ? dir
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
     /// <summary>The path of <c>lib/{framework}/{id}.dll</c> in an extracted package, fetched through NuGet on first use
     /// (<see cref="NuGetFeed"/>).</summary>
     public static string PackageDll(string packageId, string version, string framework = "netstandard2.1")

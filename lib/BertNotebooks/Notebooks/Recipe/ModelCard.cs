@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using BertNotebooks.IO;
 using BertNotebooks.Pretrained;
-using BertNotebooks.Recipe;
 using BertNotebooks.Training;
 
-namespace BertNotebooks.Checkpoints;
+namespace BertNotebooks.Recipe;
 
 /// <summary>
 /// README.md for a saved model, as the Hugging Face Hub shows it: YAML front matter (license, base model, tags, the

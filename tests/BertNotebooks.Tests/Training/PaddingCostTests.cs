@@ -1,6 +1,7 @@
 using BertNotebooks.Tokenization;
+using BertNotebooks.Training;
 
-namespace BertNotebooks.Tests.Tokenization;
+namespace BertNotebooks.Tests.Training;
 
 public class PaddingCostTests
 {

@@ -1,4 +1,4 @@
-namespace BertNotebooks.Pretrained;
+namespace BertNotebooks.IO;
 
 /// <summary>How far the download of one file has got; <see cref="Total"/> is null while the server has not said.</summary>
 public sealed record DownloadProgress(string File, long Bytes, long? Total)

@@ -2,11 +2,11 @@ using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 
-namespace BertNotebooks.Inference;
+namespace BertNotebooks.Evaluation;
 
-/// <summary>How <see cref="BatchedForward"/> runs: examples per forward pass and the device. The examples come tokenized,
-/// already cut to the max length.</summary>
-public sealed record ForwardOptions(int BatchSize, torch.Device Device);
+/// <summary>How <see cref="BatchedForward"/> runs: examples per forward pass, the device, and the tokenizer's [PAD] id that
+/// batches are padded with. The examples come tokenized, already cut to the max length.</summary>
+public sealed record ForwardOptions(int BatchSize, torch.Device Device, int PadTokenId);
 
 /// <summary>Per-example logits (float32, in input order) and, when labels were given, the summed loss.</summary>
 public sealed record ForwardResult(IReadOnlyList<float[]> Logits, double? LossSum);
@@ -36,7 +36,7 @@ public static class BatchedForward
             {
                 using var scope = torch.NewDisposeScope();
                 var chunk = batches[b].Select(i => examples[i]).ToList();
-                var batch = Collator.Collate(chunk, Tokenization.Padding.Longest, withLabels: withLabels).To(options.Device);
+                var batch = Collator.Collate(chunk, options.PadTokenId, Tokenization.Padding.Longest, withLabels: withLabels).To(options.Device);
                 var output = model.call(batch);
                 if (output.Loss is { } loss) lossSum.add_(loss.to(torch.float64) * chunk.Count); // a mean over examples, as HF
                 var rows = output.Logits.to(torch.float32).cpu(); // (B, C)

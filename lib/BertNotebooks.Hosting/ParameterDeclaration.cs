@@ -2,14 +2,15 @@ using BertNotebooks.Notebooks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.DotNet.Interactive.Documents;
 
-namespace BertNotebooks.Runner;
+namespace BertNotebooks.Hosting;
 
 /// <summary>
 /// A variable that a notebook's <c>parameters</c> cell declares (<c>double? learningRate = null;</c>,
 /// <c>var maxLength = 256;</c>), with the C# type a <c>-p</c> value must take: the declared type, or for <c>var</c> the type
-/// of its literal. <see cref="Type"/> is null for a type the command line cannot express (an enum, an array).
+/// of its literal. <see cref="Type"/> is null for a type the command line cannot express (an enum, an array). The one reader
+/// of parameters cells: bertnb-run's <c>-p</c> checks values against it, and <c>bertnb export-apps</c> gives each declared
+/// name its command-line option.
 /// </summary>
 public sealed record ParameterDeclaration(string Notebook, string Name, string Declaration, Type? Type)
 {
@@ -17,13 +18,17 @@ public sealed record ParameterDeclaration(string Notebook, string Name, string D
         .WithLanguageVersion(LanguageVersion.Preview);
 
     /// <summary>
-    /// The declarations of the cell, by name, read by the C# parser as the kernel reads the cell (a script): only top-level
-    /// declarations count, never a variable inside a block or a lambda. The first wins when a name is declared twice.
+    /// The declarations of the cell's <paramref name="code"/>, in order, read by the C# parser as the kernel reads the cell (a
+    /// script): only top-level declarations count, never a variable inside a block or a lambda. The first wins when a name
+    /// is declared twice.
     /// </summary>
-    public static IReadOnlyDictionary<string, ParameterDeclaration> In(InteractiveDocumentElement cell, string notebook)
+    public static IReadOnlyList<ParameterDeclaration> Read(string code, string notebook) => [.. In(code, notebook).Values];
+
+    /// <summary><see cref="Read"/>, by name.</summary>
+    public static IReadOnlyDictionary<string, ParameterDeclaration> In(string code, string notebook)
     {
-        var declarations = new Dictionary<string, ParameterDeclaration>();
-        var root = CSharpSyntaxTree.ParseText(cell.Contents, Script).GetCompilationUnitRoot();
+        var declarations = new OrderedDictionary<string, ParameterDeclaration>();
+        var root = CSharpSyntaxTree.ParseText(code, Script).GetCompilationUnitRoot();
         foreach (var declarator in root.DescendantNodes().OfType<VariableDeclaratorSyntax>()
             .Where(v => !v.Ancestors().OfType<BlockSyntax>().Any() && v.Parent is VariableDeclarationSyntax))
         {

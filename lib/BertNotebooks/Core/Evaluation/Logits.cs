@@ -1,4 +1,4 @@
-namespace BertNotebooks.Inference;
+namespace BertNotebooks.Evaluation;
 
 /// <summary>What a classifier's logits mean: class probabilities (softmax) and the predicted class (argmax).</summary>
 public static class Logits
