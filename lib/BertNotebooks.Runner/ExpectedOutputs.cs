@@ -54,7 +54,7 @@ public static partial class ExpectedOutputs
         var text = new StringBuilder();
         text.AppendLine($"# Expected outputs: the {profile ?? "default"} profile");
         text.AppendLine();
-        text.AppendLine("What the six notebooks show when they run, for reading before running anything. The `.ipynb` files hold every");
+        text.AppendLine("What the notebooks show when they run, for reading before running anything. The `.ipynb` files hold every");
         text.AppendLine("table and number (GitHub renders them, without the charts); the `.html` pages also draw the charts, offline");
         text.AppendLine($"(open them in a browser; they share `{PlotlyFile}`). " +
             "Your numbers differ a little with the CPU and the thread count.");

@@ -1,6 +1,6 @@
-using BertNotebooks.Hosting;
 using System.Globalization;
 using System.Text.Json;
+using BertNotebooks.Hosting;
 using BertNotebooks.Notebooks;
 using Microsoft.CodeAnalysis.CSharp;
 

@@ -140,7 +140,7 @@ void Cells(NotebookApp notebookApp)
     // ---- cell 11 ----
     var (handModel, _) = BertForSequenceClassification.FromPretrained(folder, splits.ClassNames, device: Devices.Resolve(run.Device));
     var twoPosts = splits.Train.Examples.Take(2).Select(e => tokenizer.Encode(e.Text, arguments.MaxLength, e.Label)).ToList();
-    var stepBatch = Collator.Collate(twoPosts).To(Devices.Resolve(run.Device));  // ids, mask, types (2, T); labels (2)
+    var stepBatch = Collator.Collate(twoPosts, tokenizer.PadTokenId).To(Devices.Resolve(run.Device)); // ids, mask, types (2, T); labels
     ConsoleDisplay.Show($"labels {string.Join(", ", twoPosts.Select(p => splits.ClassNames[p.Label]))}; batch {string.Join(" x ", stepBatch.InputIds.shape)}");
 
     // ---- cell 12 ----

@@ -1,6 +1,6 @@
-using BertNotebooks.Hosting;
 using System.Text;
 using System.Text.RegularExpressions;
+using BertNotebooks.Hosting;
 using BertNotebooks.Notebooks;
 
 namespace BertNotebooks.Cli.Apps;

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using BertNotebooks.Kernels;
 using BertNotebooks.Cli.Benchmarks;
 using BertNotebooks.Data;
 using BertNotebooks.Hosting;
 using BertNotebooks.IO;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Pretrained;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using BertNotebooks.Pretrained;
 using BertNotebooks.IO;
+using BertNotebooks.Pretrained;
 
 namespace BertNotebooks.Tests.Cli;
 

@@ -1,4 +1,5 @@
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Evaluation;
 using BertNotebooks.Export;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
@@ -6,7 +7,6 @@ using BertNotebooks.Pretrained;
 using BertNotebooks.Tests.Pretrained;
 using BertNotebooks.Tokenization;
 using TorchSharp;
-using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Tests.Export;
 

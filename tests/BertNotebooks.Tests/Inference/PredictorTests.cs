@@ -1,11 +1,11 @@
-using BertNotebooks.Kernels;
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tests.Modeling;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
-using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Tests.Inference;
 

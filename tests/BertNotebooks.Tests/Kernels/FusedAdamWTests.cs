@@ -1,6 +1,6 @@
 using BertNotebooks.Kernels;
-using BertNotebooks.Training;
 using BertNotebooks.Tests.Modeling;
+using BertNotebooks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

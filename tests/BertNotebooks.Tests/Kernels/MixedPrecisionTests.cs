@@ -1,8 +1,8 @@
 using BertNotebooks.Checkpoints;
 using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
-using BertNotebooks.Tests.TestSupport;
 using BertNotebooks.Tests.Modeling;
+using BertNotebooks.Tests.TestSupport;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using BertNotebooks.IO;
 using BertNotebooks.Pretrained;
 using BertNotebooks.Tests.TestSupport;
 using static BertNotebooks.Tests.TestSupport.LoopbackHttpServer;
-using BertNotebooks.IO;
 
 namespace BertNotebooks.Tests.Pretrained;
 

@@ -1,10 +1,10 @@
 using BertNotebooks.Checkpoints;
+using BertNotebooks.Evaluation;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
 using TorchSharp;
-using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Inference;
 

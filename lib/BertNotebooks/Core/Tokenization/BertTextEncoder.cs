@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using BertNotebooks.Checkpoints;
 
 namespace BertNotebooks.Tokenization;

@@ -76,7 +76,7 @@ public sealed record RunSettings
         RunRecord.Resolve(profile, runName, RunParameters.From(parameters), resume, startsRun);
 
     /// <summary>
-    /// smoke: a tiny subset for tests (all six notebooks in a few minutes on a CPU). quick: the README's main job, MiniLM on a
+    /// smoke: a tiny subset for tests (all seven notebooks in a few minutes on a CPU). quick: the README's main job, MiniLM on a
     /// subset, on a laptop CPU. full: the tutorial's recipe (all data, max length 512, 3 epochs, eval every 400 steps),
     /// meant for a GPU.
     /// </summary>

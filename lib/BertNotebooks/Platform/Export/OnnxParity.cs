@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Tokenization;
 using TorchSharp;
-using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Export;
 

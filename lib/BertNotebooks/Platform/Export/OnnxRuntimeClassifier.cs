@@ -1,7 +1,7 @@
+using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
 using BertNotebooks.Tokenization;
 using Microsoft.ML.OnnxRuntime;
-using BertNotebooks.Evaluation;
 
 namespace BertNotebooks.Export;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using BertNotebooks.Pretrained;
 using BertNotebooks.IO;
+using BertNotebooks.Pretrained;
 
 namespace BertNotebooks.Native;
 
