@@ -118,11 +118,17 @@ public static class RunnerCommand
                 return CellFailed;
             default:
                 error.WriteLine($"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:");
-                error.WriteLine(failed.Error);
-                error.WriteLine($"The partly executed notebook is {failure.OutputPath}.");
+                error.WriteLine(WithoutStackTrace(failed.Error));
+                error.WriteLine($"The partly executed notebook is {failure.OutputPath} (the cell's output holds the stack trace).");
                 return CellFailed;
         }
     }
+
+    /// <summary>A cell's error as the kernel reported it, less its stack frames: the exception's message and its inner
+    /// exceptions' (<c>---&gt; …</c>), which name the problem and the fix.</summary>
+    public static string WithoutStackTrace(string? error) => string.Join('\n', (error ?? "").ReplaceLineEndings("\n").Split('\n')
+        .Where(line => line.TrimStart() is var text && !text.StartsWith("at ", StringComparison.Ordinal)
+            && !text.StartsWith("--- End of", StringComparison.Ordinal))).TrimEnd();
 
     /// <summary>
     /// The checkout: the nearest folder up from the working directory that holds BertNotebooks.sln, else the working directory.

@@ -144,6 +144,7 @@ public sealed class RunnerTests : IDisposable
         Assert.False(result.Succeeded);
         Assert.Equal(3, result.FailedCell!.CellNumber);
         Assert.Contains("boom 42", result.FailedCell.Error);
+        Assert.Contains("   at ", result.FailedCell.Error); // the kernel's report has the stack; the console shows it without
         var cells = NotebookHarness.Cells(result.OutputPath); // the partial notebook is written
         Assert.Contains("before the error", NotebookHarness.OutputText(cells[2]));
         Assert.Contains("\"output_type\": \"error\"", NotebookHarness.OutputText(cells[2]).Replace("\":\"", "\": \""));
@@ -174,6 +175,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal(RunnerCommand.CellFailed, code);
         Assert.Contains("01-fails.ipynb' failed at cell 3", error.ToString());
         Assert.Contains("boom 42", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString()); // the message, not a wall of stack frames (those are in the notebook)
         Assert.True(File.Exists(Path.Combine(_harness.OutputDir, "01-fails.ipynb")));
         Assert.False(File.Exists(Path.Combine(_harness.OutputDir, "02-later.ipynb")));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
