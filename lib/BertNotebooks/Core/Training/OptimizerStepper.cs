@@ -82,7 +82,9 @@ public sealed class OptimizerStepper : IDisposable
             else _kernels.Step(Optimizer);
             StepsDone++;
         }
-        Optimizer.zero_grad();
+        // PyTorch's zero_grad(set_to_none=True), as HF's Trainer: the next backward writes fresh gradients instead of adding
+        // to zeroed ones (TorchSharp's optimizer.zero_grad() zeroes them in place, a pass over every parameter's size).
+        _model.zero_grad(set_to_none: true);
         return new StepOutcome(lossSum, gradNorm, lr, finite);
     }
 
