@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using BertNotebooks.IO;
+using BertNotebooks.Native;
 using BertNotebooks.Recipe;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
@@ -78,6 +79,9 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         finally
         {
             Directory.SetCurrentDirectory(workingDir);
+            // The notebook's kernel is gone, and with it everything its cells held (models, optimizers, data): give it back
+            // before the next notebook, which would otherwise start on top of it.
+            TorchNative.ReturnFreedMemory();
             OneAtATime.Release();
         }
 

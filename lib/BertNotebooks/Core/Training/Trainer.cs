@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BertNotebooks.Evaluation;
-using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
 using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
@@ -100,12 +99,14 @@ public sealed partial class Trainer
             if (logged is { } values) LogTraining(loop, values.LossSum, values.GradNorm, stepper.CurrentLearningRate);
 
             // 3. Maybe evaluate: metrics, the best model so far, early stopping.
-            if (Due(Args.EvalStrategy, Args.EffectiveEvalSteps, step, endOfEpoch)) EvaluateAndTrackBest(loop);
+            bool evaluate = Due(Args.EvalStrategy, Args.EffectiveEvalSteps, step, endOfEpoch);
+            if (evaluate) EvaluateAndTrackBest(loop);
 
             // 4. Maybe save: on schedule, and after the last step so that the run can resume or reload its best model.
             bool lastStep = loop.IsDone(step);
-            if (Due(Args.SaveStrategy, Args.SaveSteps, step, endOfEpoch) || (lastStep && Args.SaveStrategy != IntervalStrategy.No))
-                SaveUnlessSaved(loop, stepper);
+            bool save = Due(Args.SaveStrategy, Args.SaveSteps, step, endOfEpoch) || (lastStep && Args.SaveStrategy != IntervalStrategy.No);
+            if (save) SaveUnlessSaved(loop, stepper);
+            if (evaluate || save) TorchNative.ReturnFreedMemory(); // the evaluation's batches, the checkpoint's buffers
         } // 5. Stop: after MaxSteps, or when early stopping fired in phase 3.
 
         loop.TotalLoss += loop.LoggedLoss.item<float>();
@@ -223,7 +224,7 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Loss and <see cref="ComputeMetrics"/> on the evaluation set (or <paramref name="dataset"/>), logged with the eval_
-    /// prefix. The forward passes are the <see cref="Predictor"/>'s (<see cref="BatchedForward"/>): batches by length,
+    /// prefix. The forward passes are the <c>Predictor</c>'s (<see cref="BatchedForward"/>): batches by length,
     /// each padded to its longest example whatever <see cref="TrainingArguments.Padding"/> says for training.
     /// </summary>
     public EvaluationOutput Evaluate(IReadOnlyList<TokenizedExample>? dataset = null, string metricPrefix = "eval")

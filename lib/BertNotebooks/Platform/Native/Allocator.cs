@@ -19,6 +19,25 @@ static class Allocator
     [DllImport("libc", EntryPoint = "mallopt")]
     static extern int MallOpt(int parameter, int value);
 
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    static extern int MallocTrim(nuint pad);
+
+    /// <summary>
+    /// Gives the memory freed since the last call back to the system: a full .NET collection (tensors nobody holds are
+    /// freed by their finalizers, checkpoint buffers leave the large-object heap), then glibc's malloc_trim, which returns
+    /// the free pages of every arena that the settings above keep for the next step. For the ends of phases (an
+    /// evaluation, a checkpoint, a notebook), where the next allocations have other sizes anyway.
+    /// </summary>
+    public static void ReturnFreedMemory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        if (!LinuxSpecific.Enabled) return;
+        try { MallocTrim(0); }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { } // not glibc
+    }
+
     /// <summary>Applies the settings unless the user set glibc's own MALLOC_*_ variables; false where they are not applied.</summary>
     public static bool TuneForTraining()
     {

@@ -72,6 +72,10 @@ public static class TorchNative
         }
     }
 
+    /// <summary>Returns memory freed at the end of a phase (an evaluation, a checkpoint, a notebook) to the system:
+    /// <see cref="Allocator.ReturnFreedMemory"/>.</summary>
+    public static void ReturnFreedMemory() => Allocator.ReturnFreedMemory();
+
     static TorchNativeReport LoadOnLinux()
     {
         var torchSharp = typeof(torch).Assembly;
