@@ -163,6 +163,8 @@ void Cells(NotebookApp notebookApp)
         optimizer.zero_grad();
         ConsoleDisplay.Show($"step {step}: loss {loss.item<float>():F4}, gradient norm {norm:F2}, learning rate {schedule.LearningRateAt(step):0.0e0}");
     }
+    optimizer.Dispose(); // done by hand: free this model and its AdamW state (several times the model's size) now,
+    handModel.Dispose(); // not when the process ends; the Trainer below gets a model of its own
 
     // ---- cell 14 ----
     // The loss on this batch falls step by step: that is all training is, repeated over every batch, with a fresh batch
