@@ -14,7 +14,8 @@ namespace BertNotebooks.Hosting;
 /// </summary>
 public sealed record ParameterDeclaration(string Notebook, string Name, string Declaration, Type? Type)
 {
-    static readonly CSharpParseOptions Script = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script)
+    /// <summary>How the kernel reads a cell: a C# script (top-level statements and declarations), the newest language.</summary>
+    public static readonly CSharpParseOptions CellSyntax = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script)
         .WithLanguageVersion(LanguageVersion.Preview);
 
     /// <summary>
@@ -28,7 +29,7 @@ public sealed record ParameterDeclaration(string Notebook, string Name, string D
     public static IReadOnlyDictionary<string, ParameterDeclaration> In(string code, string notebook)
     {
         var declarations = new OrderedDictionary<string, ParameterDeclaration>();
-        var root = CSharpSyntaxTree.ParseText(code, Script).GetCompilationUnitRoot();
+        var root = CSharpSyntaxTree.ParseText(code, CellSyntax).GetCompilationUnitRoot();
         foreach (var declarator in root.DescendantNodes().OfType<VariableDeclaratorSyntax>()
             .Where(v => !v.Ancestors().OfType<BlockSyntax>().Any() && v.Parent is VariableDeclarationSyntax))
         {

@@ -1,3 +1,4 @@
+using BertNotebooks.Hosting;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,12 +14,9 @@ public static class CellRewriter
 {
     public const string DisplayCall = "ConsoleDisplay.Show";
 
-    static readonly CSharpParseOptions Script = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script)
-        .WithLanguageVersion(LanguageVersion.Preview);
-
     public static string Rewrite(string code)
     {
-        var root = CSharpSyntaxTree.ParseText(code, Script).GetCompilationUnitRoot();
+        var root = CSharpSyntaxTree.ParseText(code, ParameterDeclaration.CellSyntax).GetCompilationUnitRoot();
         var edits = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Where(i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "display" })
             .Select(i => (i.Expression.Span, DisplayCall))

@@ -45,7 +45,8 @@ public static partial class NotebookAppExporter
 
     public static string Export(string name, IReadOnlyList<NotebookCell> cells, IReadOnlyList<string> setupUsings)
     {
-        var parameters = cells.Where(c => c.IsParameters).SelectMany(c => ParameterDeclaration.Read(c.Source, name).Select(d => d.Name)).ToList();
+        var parameters = cells.Where(c => c.IsParameters)
+            .SelectMany(c => ParameterDeclaration.Read(c.Source, name).Select(d => d.Name)).ToList();
         var code = cells.Where(c => c.IsCode).Select(c => c.Source.ReplaceLineEndings("\n")).ToList();
         var app = new StringBuilder();
         app.AppendLine("#:project ../../lib/BertNotebooks/BertNotebooks.csproj");

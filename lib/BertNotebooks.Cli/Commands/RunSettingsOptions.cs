@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using System.Reflection;
 using BertNotebooks.Hosting;
 using BertNotebooks.Notebooks;
@@ -22,8 +21,7 @@ public sealed class RunSettingsOptions
 
     public RunSettingsOptions()
     {
-        foreach (var property in typeof(RunSettings).GetProperties()
-            .Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.Profile)))
+        foreach (var property in RunParameters.Settings.Where(p => p.Name != nameof(RunSettings.Profile)))
         {
             var (name, description, aliases) = (OptionName(property.Name), Describe(property), Array.Empty<string>());
             var (option, value) = Nullable.GetUnderlyingType(property.PropertyType) is null
@@ -73,18 +71,11 @@ public sealed class RunSettingsOptions
     /// </summary>
     static string Describe(PropertyInfo property)
     {
-        var defaults = RunSettings.Profiles.Select(p => (Profile: p, Value: Format(property.GetValue(RunSettings.For(p))))).ToList();
+        var defaults = RunSettings.Profiles.Select(p => (Profile: p, Value: RunParameters.Format(property.GetValue(RunSettings.For(p))))).ToList();
         var shown = defaults.Select(d => d.Value).Distinct().Count() == 1
             ? $"default {defaults[0].Value}"
             : string.Join(", ", defaults.Select(d => $"{d.Profile} {d.Value}"));
         return $"RunSettings.{property.Name} [{shown}]";
     }
 
-    static string Format(object? value) => value switch
-    {
-        null => "none",
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString()!,
-    };
 }

@@ -36,7 +36,8 @@ public static class BatchedForward
             {
                 using var scope = torch.NewDisposeScope();
                 var chunk = batches[b].Select(i => examples[i]).ToList();
-                var batch = Collator.Collate(chunk, options.PadTokenId, Tokenization.Padding.Longest, withLabels: withLabels).To(options.Device);
+                var batch = Collator.Collate(chunk, options.PadTokenId, Tokenization.Padding.Longest, withLabels: withLabels)
+                    .To(options.Device);
                 var output = model.call(batch);
                 if (output.Loss is { } loss) lossSum.add_(loss.to(torch.float64) * chunk.Count); // a mean over examples, as HF
                 var rows = output.Logits.to(torch.float32).cpu(); // (B, C)

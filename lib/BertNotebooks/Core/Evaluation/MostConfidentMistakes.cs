@@ -1,4 +1,3 @@
-using BertNotebooks.Evaluation;
 namespace BertNotebooks.Evaluation;
 
 /// <summary>

@@ -48,7 +48,8 @@ public sealed class OptimizerStepper : IDisposable
     public StepOutcome Step(IReadOnlyList<TokenizedExample> dataset, IEnumerable<int[]> microBatches, torch.Device device)
     {
         var batches = microBatches
-            .Select(indices => Collator.Collate(indices.Select(i => dataset[i]).ToList(), _args.PadTokenId, _args.Padding, _args.MaxLength).To(device))
+            .Select(indices => Collator.Collate(indices.Select(i => dataset[i]).ToList(), _args.PadTokenId, _args.Padding,
+                _args.MaxLength).To(device))
             .ToList();
         return Step(batches);
     }

@@ -4,8 +4,9 @@ using TorchSharp;
 namespace BertNotebooks.Training;
 
 /// <summary>
-/// fp32 or bf16 mixed precision (linear layers in bf16 from float32 weights, through <see cref="IKernels"/>) for a run, and why. <see cref="Choose"/> is the rule: a pure
-/// function of the request and the hardware, so that it is tested without the hardware.
+/// fp32 or bf16 mixed precision (linear layers in bf16 from float32 weights, through <see cref="IKernels"/>) for a run, and
+/// why. <see cref="Choose"/> is the rule: a pure function of the request and the hardware, so that it is tested without the
+/// hardware.
 /// </summary>
 /// <param name="Warning">Set when bf16 was asked for on hardware without bf16 units: it runs, but slowly.</param>
 public sealed record PrecisionChoice(bool Bf16, string Reason, string? Warning = null)

@@ -60,7 +60,7 @@ public static class ModelCard
     }
 
     static IEnumerable<(string, string)> Settings(RunSettings run) =>
-        typeof(RunSettings).GetProperties().Where(p => p.SetMethod is { IsPublic: true } && p.Name != nameof(RunSettings.RunName))
+        RunParameters.Settings.Where(p => p.Name != nameof(RunSettings.RunName))
             .Select(p => (p.Name, p.GetValue(run) is IFormattable f
                 ? f.ToString(null, CultureInfo.InvariantCulture)
                 : p.GetValue(run)?.ToString() ?? "none"));

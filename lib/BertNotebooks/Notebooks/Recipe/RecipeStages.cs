@@ -26,16 +26,11 @@ public static class RecipeStages
         bool resume = true)
     {
         log ??= ConsoleLines;
-        var record = RunRecord.Load(run.RunDir);
-        if (record is { Stage: not RunStage.Data } && !resume)
-        {
-            StartOver(run, record, log);
-            record = null;
-        }
+        var record = Reopen(run, resume, log);
         if (record is { Stage: not RunStage.Data }) record.Require(run); // data no training used yet may be remade
         var splits = LoadData(run, options);
         var json = splits.ToJson();
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
+        var hash = RunRecord.HashOf(json);
         if (record is { Stage: not RunStage.Data } && record.SplitHash != hash)
             throw new InvalidDataException($"The data {run.Dataset} gives another split than the one this run trained on " +
                 $"({BertPaths.ForDisplay(run.RecordPath)}): set runName (--run-name) to a new name for a run on the new data, " +
@@ -46,9 +41,14 @@ public static class RecipeStages
         return splits;
     }
 
-    /// <summary>A finished run moved aside, an unfinished one's checkpoints discarded: the run folder holds its data only.</summary>
-    static void StartOver(RunSettings run, RunRecord record, IProgress<string> log)
+    /// <summary>
+    /// The run's record, after starting the run over where <paramref name="resume"/> is off and it has trained: a finished
+    /// run moved aside, an unfinished one's checkpoints discarded, and the record back at stage Data (its data kept).
+    /// </summary>
+    static RunRecord? Reopen(RunSettings run, bool resume, IProgress<string> log)
     {
+        var record = RunRecord.Load(run.RunDir);
+        if (resume || record is null or { Stage: RunStage.Data }) return record;
         if (record.Stage == RunStage.Trained) RunRecord.SetAside(run, log);
         else if (Directory.Exists(run.CheckpointsDir))
         {
@@ -56,7 +56,9 @@ public static class RecipeStages
             log.Report($"starting over: resume is off, so the unfinished run's checkpoints in {BertPaths.ForDisplay(run.CheckpointsDir)} " +
                 "are discarded");
         }
-        new RunRecord { Stage = RunStage.Data, Settings = record.Settings, SplitHash = record.SplitHash }.Save(run.RunDir);
+        var reopened = new RunRecord { Stage = RunStage.Data, Settings = record.Settings, SplitHash = record.SplitHash };
+        reopened.Save(run.RunDir);
+        return reopened;
     }
 
     /// <summary>The run's dataset loaded, cleaned, split and cut to the profile's subset, without saving it (for benchmarks).</summary>
@@ -120,12 +122,7 @@ public static class RecipeStages
         log ??= ConsoleLines;
         using var runLock = RunFolderLock.Acquire(run.RunDir, log);
         RemoveUnfinishedSaves(run, log);
-        var record = RunRecord.Load(run.RunDir);
-        if (record is { Stage: not RunStage.Data } && !resume)
-        {
-            StartOver(run, record, log);
-            record = RunRecord.Load(run.RunDir);
-        }
+        var record = Reopen(run, resume, log);
         record?.Require(run);
         var splitHash = RunRecord.HashOf(run.SplitPath);
         if (record is { SplitHash: { } recorded } && recorded != splitHash)

@@ -67,8 +67,10 @@ public sealed record RunRecord
     public void Save(string runDir) => AtomicFile.WriteJson(Path.Combine(runDir, FileName), this, Options);
 
     /// <summary>The sha256 of a file's bytes, or null where it does not exist.</summary>
-    public static string? HashOf(string path) =>
-        File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : null;
+    public static string? HashOf(string path) => File.Exists(path) ? HashOf(File.ReadAllBytes(path)) : null;
+
+    /// <summary>The sha256 of <paramref name="bytes"/>, as the record keeps it (lower-case hex).</summary>
+    public static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>Each setting this record fixes that <paramref name="run"/> sets otherwise: (name, recorded, given).</summary>
     public IReadOnlyList<(string Name, object? Recorded, object? Given)> Contradictions(RunSettings run) =>

@@ -139,7 +139,7 @@ public sealed record RunSettings
             MetricForBestModel = MetricForBestModel,    // "accuracy"; the tutorial keeps HF's default, the validation loss
             SaveTotalLimit = 2,                         // keep the last two checkpoints (and the best)
             MaxLength = tokenizer?.FitMaxLength(MaxLength, log) ?? MaxLength, // the tokenizer's max_length=512
-            PadTokenId = tokenizer?.PadTokenId ?? 0,    // (the data collator's padding, from the tokenizer)
+            PadTokenId = tokenizer?.PadTokenId ?? Hf.PadTokenId, // (the data collator's padding, from the tokenizer)
             GroupByLength = GroupByLength,              // differs: batches of similar lengths, each padded to its longest
             Padding = GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength, // the tutorial pads all
             Device = Device,                            // HF picks the GPU when there is one

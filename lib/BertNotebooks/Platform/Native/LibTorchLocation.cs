@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BertNotebooks.IO;
-using BertNotebooks.Pretrained;
 
 namespace BertNotebooks.Native;
 
