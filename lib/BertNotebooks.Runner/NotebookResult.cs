@@ -8,7 +8,8 @@ public enum StopReason { CellFailed, TimedOut, Interrupted }
 /// </summary>
 public sealed record CellFailure(int CellNumber, string Error, StopReason Reason = StopReason.CellFailed);
 
-/// <summary>How one notebook went. <see cref="OutputPath"/> is written even when it stopped early, up to that cell.</summary>
+/// <summary>How one notebook went. <see cref="OutputPath"/> is written even when it stopped early, up to that cell.
+/// <see cref="PeakMemoryBytes"/>: the process's largest resident size while it ran (<see cref="PeakMemorySampler"/>).</summary>
 public sealed record NotebookResult(
     string Notebook,
     string SourcePath,
@@ -17,7 +18,8 @@ public sealed record NotebookResult(
     bool Succeeded,
     TimeSpan Duration,
     int CellsRun,
-    CellFailure? FailedCell)
+    CellFailure? FailedCell,
+    long? PeakMemoryBytes = null)
 {
     public string Status => FailedCell?.Reason switch
     {

@@ -69,18 +69,22 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         await OneAtATime.WaitAsync(cancel);
         var workingDir = Directory.GetCurrentDirectory();
         var clock = Stopwatch.StartNew();
+        using var memorySampler = new PeakMemorySampler();
         CellFailure? failure;
         int cellsRun;
+        long? peakMemory;
         try
         {
             Directory.SetCurrentDirectory(Path.GetDirectoryName(source)!);
-            (cellsRun, failure) = await ExecuteAsync(notebook, name, cancel);
+            (cellsRun, failure) = await ExecuteAsync(notebook, name, memorySampler, cancel);
         }
         finally
         {
             Directory.SetCurrentDirectory(workingDir);
             // The notebook's kernel is gone, and with it everything its cells held (models, optimizers, data): give it back
             // before the next notebook, which would otherwise start on top of it.
+            memorySampler.Sample();
+            peakMemory = memorySampler.PeakBytes;
             TorchNative.ReturnFreedMemory();
             OneAtATime.Release();
         }
@@ -94,7 +98,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
             html = Path.ChangeExtension(output, ".html");
             AtomicFile.WriteAllText(html, HtmlExporter.Export(notebook, name, Path.GetDirectoryName(source)!));
         }
-        return new NotebookResult(name, source, output, html, failure is null, clock.Elapsed, cellsRun, failure);
+        return new NotebookResult(name, source, output, html, failure is null, clock.Elapsed, cellsRun, failure, peakMemory);
     }
 
     /// <summary>Reads a notebook, with errors that say which file and what is wrong with it.</summary>
@@ -121,7 +125,8 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         return Notebook.Parse(json, NotebookKernel.KernelInfos);
     }
 
-    async Task<(int CellsRun, CellFailure? Failure)> ExecuteAsync(InteractiveDocument notebook, string name, CancellationToken cancel)
+    async Task<(int CellsRun, CellFailure? Failure)> ExecuteAsync(InteractiveDocument notebook, string name,
+        PeakMemorySampler memory, CancellationToken cancel)
     {
         foreach (var cell in notebook.Elements)
         {
@@ -145,6 +150,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
                 progress?.Report(new CellProgress(name, i + 1, count, CellStage.Started, TimeSpan.Zero));
                 cell.ExecutionOrder = ++executionCount;
                 var (events, stopped) = await RunCellAsync(kernel, cell, name, i + 1, count, cancel);
+                memory.Sample(); // what the cell still holds, however short it was
                 var error = CellOutputs.Collect(events, cell);
                 if (stopped is not null) cell.Outputs.Add(new ErrorElement(stopped.Reason.ToString(), stopped.Error, []));
                 var failure = stopped ?? (error is null ? null : new CellFailure(i + 1, error));

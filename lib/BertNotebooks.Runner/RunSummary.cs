@@ -10,14 +10,17 @@ public static class RunSummary
 {
     static readonly JsonSerializerOptions CamelCase = new(Json.Indented) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    /// <param name="PeakMb">the process's largest resident size while the notebook ran, in MB (10⁶ bytes); null where the OS
+    /// tells none</param>
     public sealed record Entry(string Notebook, string Status, double Seconds, int CellsRun, int? FailedCell, string? Error,
-        string? Output, string? Html);
+        string? Output, string? Html, double? PeakMb = null);
 
     /// <summary>One entry per notebook asked for: those after a failure are "not run".</summary>
     public static IReadOnlyList<Entry> Entries(IReadOnlyList<string> notebookPaths, IReadOnlyList<NotebookResult> results) =>
         [.. notebookPaths.Select((path, i) => i < results.Count
             ? new Entry(results[i].Notebook, results[i].Status, Math.Round(results[i].Duration.TotalSeconds, 2), results[i].CellsRun,
-                results[i].FailedCell?.CellNumber, results[i].FailedCell?.Error, results[i].OutputPath, results[i].HtmlPath)
+                results[i].FailedCell?.CellNumber, results[i].FailedCell?.Error, results[i].OutputPath, results[i].HtmlPath,
+                results[i].PeakMemoryBytes is long peak ? Math.Round(peak / 1e6) : null)
             : new Entry(Path.GetFileNameWithoutExtension(path), "not run", 0, 0, null, null, null, null))];
 
     public static string Write(string outputDir, IReadOnlyList<Entry> entries, string? profile)
@@ -32,12 +35,13 @@ public static class RunSummary
         var width = Math.Max("notebook".Length, entries.Max(e => e.Notebook.Length));
         var statusWidth = Math.Max("status".Length, entries.Max(e => e.Status.Length));
         var table = new StringBuilder();
-        table.AppendLine($"{"notebook".PadRight(width)}  {"status".PadRight(statusWidth)} {"time",9}  cells");
+        table.AppendLine($"{"notebook".PadRight(width)}  {"status".PadRight(statusWidth)} {"time",9}  {"peak memory",11}  cells");
         foreach (var e in entries)
         {
             var time = e.Status == "not run" ? "" : e.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+            var peak = e.PeakMb is { } mb ? mb.ToString("#,0", CultureInfo.InvariantCulture) + " MB" : "";
             var stopped = e.FailedCell is { } cell ? $"  (stopped at cell {cell})" : "";
-            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status.PadRight(statusWidth)} {time,9}  {e.CellsRun}{stopped}");
+            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status.PadRight(statusWidth)} {time,9}  {peak,11}  {e.CellsRun}{stopped}");
         }
         table.Append($"{"total".PadRight(width)}  {"".PadRight(statusWidth)} " +
             $"{entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");

@@ -186,6 +186,25 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_notebooks_own_peak_memory_is_in_the_summary_and_the_table()
+    {
+        // The first notebook touches 300 MB more than the second, and gives them back when its kernel goes.
+        Notebook("01-large", new SyntheticNotebook().Code(
+            "var block = new byte[300_000_000]; Random.Shared.NextBytes(block); Console.WriteLine(block.Length);"));
+        Notebook("02-small", new SyntheticNotebook().Code("Console.WriteLine(2);"));
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
+            output, error);
+
+        Assert.Equal(RunnerCommand.Success, code);
+        Assert.Contains("peak memory", output.ToString());
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
+        var peaks = summary.RootElement.GetProperty("notebooks").EnumerateArray().Select(e => e.GetProperty("peakMb").GetDouble()).ToList();
+        Assert.True(peaks[0] - peaks[1] > 200, $"peaks {peaks[0]} MB and {peaks[1]} MB: the second should not carry the first's block");
+    }
+
+    [Fact]
     public async Task The_console_runs_all_notebooks_in_order_and_succeeds()
     {
         Notebook("02-second", new SyntheticNotebook().Code("Console.WriteLine(\"second\");"));

@@ -3,6 +3,7 @@ using System.Globalization;
 using BertNotebooks.IO;
 using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
+using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
 using BertNotebooks.Training;
 using TorchSharp;
@@ -49,7 +50,7 @@ public static class TrainingStepBenchmark
     /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls (<see cref="AutocastLinear"/>)</param>
     public sealed record Result(
         BertConfig Config, int Batch, int Sequence, string Device, string Precision, double MedianStepSeconds, double StepFlops,
-        double MatmulGflops, long? PeakRssBytes)
+        double MatmulGflops, double StepMatmulsSeconds, long? PeakRssBytes)
     {
         public double AchievedGflops => StepFlops / MedianStepSeconds / 1e9;
 
@@ -59,7 +60,8 @@ public static class TrainingStepBenchmark
             var peak = PeakRssBytes is long bytes
                 ? string.Format(inv, "{0:F0} MiB (VmHWM)", bytes / 1048576.0)
                 : "n/a (this OS keeps no peak)";
-            return string.Join(Environment.NewLine,
+            string[] lines =
+            [
                 string.Format(inv,
                     "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
                     Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize,
@@ -68,12 +70,26 @@ public static class TrainingStepBenchmark
                     MedianStepSeconds * 1e3),
                 string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9, FlopFormula),
                 string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
-                string.Format(inv, "float32 matmul 2048x2048x2048 in this process: {0:F1} GFLOP/s", MatmulGflops),
+                string.Format(inv, "float32 matmul 2048x2048x2048 in this process (timed between the steps): {0:F1} GFLOP/s",
+                    MatmulGflops),
                 // A bf16 step is compared with the float32 matmul too, so its ratio may exceed 1; the label says so.
                 string.Format(inv, Precision == "fp32" ? "ratio achieved / matmul: {0:F2}" : "ratio achieved / float32 matmul: {0:F2}",
                     AchievedGflops / MatmulGflops),
-                $"peak memory: {peak}");
+                .. Precision == "fp32" ? MatmulShare(inv) : [],
+                $"peak memory: {peak}",
+            ];
+            return string.Join(Environment.NewLine, lines);
         }
+
+        /// <summary>Where a float32 step's time goes: its own matmuls, timed alone at its shapes, and everything else.</summary>
+        string[] MatmulShare(CultureInfo inv) =>
+        [
+            string.Format(inv, "the step's matmuls alone, at its shapes: {0:F1} ms ({1:F2} of the 2048^3 matmul's rate)",
+                StepMatmulsSeconds * 1e3, StepFlops / StepMatmulsSeconds / 1e9 / MatmulGflops),
+            string.Format(inv, "everything else (softmax, dropout, LayerNorm, GELU, embedding gradient, clipping, AdamW, " +
+                "thread barriers): {0:F1} ms, {1:P0} of the step", (MedianStepSeconds - StepMatmulsSeconds) * 1e3,
+                1 - StepMatmulsSeconds / MedianStepSeconds),
+        ];
     }
 
     /// <param name="computeTypes">the precisions to time: null for float32, BFloat16 for bf16 mixed precision</param>
@@ -94,6 +110,8 @@ public static class TrainingStepBenchmark
         using var labels = randint(0, config.NumLabels, [batch], dtype: ScalarType.Int64, device: device);
         var data = new EncodedBatch(ids, mask, types, labels);
         var runs = computeTypes.Select(dtype => new StepRun(config, device, dtype)).ToList();
+        var matmuls = new StepMatmuls(config, batch, sequence);
+        var (matmulTimes, referenceTimes) = (new List<double>(), new List<double>());
         try
         {
             for (int i = 0; i < warmupSteps; i++)
@@ -104,16 +122,18 @@ public static class TrainingStepBenchmark
                     run.Times.Add(run.Step(data));
                     progress?.Report(string.Format(CultureInfo.InvariantCulture, "{0} step {1}/{2}: {3:F1} ms", run.Name, i + 1, steps,
                         run.Times[^1] * 1e3));
+                    // The references between the steps, not after them: a shared machine whose speed drifts slows both alike.
+                    matmulTimes.Add(matmuls.Seconds(device));
+                    referenceTimes.Add(LargeMatmulSeconds(device));
                 }
         }
         finally
         {
             foreach (var run in runs) run.Dispose();
         }
-        progress?.Report("timing a 2048x2048x2048 float32 matmul");
-        var matmul = MatmulGflops(device);
+        var matmulGflops = 2.0 * LargeMatmulSize * LargeMatmulSize * LargeMatmulSize / Median(referenceTimes) / 1e9;
         return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Name, Median(run.Times),
-            3 * ForwardFlops(config, batch, sequence), matmul, ProcessMemory.PeakResidentBytes)).ToList();
+            3 * ForwardFlops(config, batch, sequence), matmulGflops, Median(matmulTimes), ProcessMemory.PeakResidentBytes)).ToList();
     }
 
     /// <summary>One model and the Trainer's optimizer setup, stepped in one precision;
@@ -197,18 +217,17 @@ public static class TrainingStepBenchmark
         return (Median(libTorch), Median(parallel), inputs.Sum(x => x.numel()));
     }
 
-    static double MatmulGflops(Device device, int n = 2048, int repeats = 5)
+    const int LargeMatmulSize = 2048;
+
+    /// <summary>Seconds of one 2048 x 2048 x 2048 float32 matmul, the measure of what the device's matmul can do; the
+    /// operands are made and freed around it.</summary>
+    static double LargeMatmulSeconds(Device device)
     {
-        using var a = randn([n, n], device: device);
-        using var b = randn([n, n], device: device);
-        var times = new List<double>();
-        for (int i = 0; i <= repeats; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            using (var c = a.matmul(b)) Synchronize(device);
-            if (i > 0) times.Add(clock.Elapsed.TotalSeconds); // the first call pays for thread-pool and kernel start-up
-        }
-        return 2.0 * n * n * n / Median(times) / 1e9;
+        using var a = randn([LargeMatmulSize, LargeMatmulSize], device: device);
+        using var b = randn([LargeMatmulSize, LargeMatmulSize], device: device);
+        var clock = Stopwatch.StartNew();
+        using (var c = a.matmul(b)) Synchronize(device);
+        return clock.Elapsed.TotalSeconds;
     }
 
     static void Synchronize(Device device)

@@ -100,6 +100,7 @@ public sealed class BenchStepCommand : ICliCommand
         ["dtype"] = r.Precision == "fp32" && tf32 ? "tf32" : r.Precision,
         ["median_step_s"] = r.MedianStepSeconds, ["samples_per_s"] = r.Batch / r.MedianStepSeconds,
         ["achieved_gflops"] = Math.Round(r.AchievedGflops, 1), ["matmul_gflops"] = Math.Round(r.MatmulGflops, 1),
+        ["step_matmuls_s"] = r.StepMatmulsSeconds,
         ["peak_rss_mib"] = r.PeakRssBytes is long b ? Math.Round(b / 1048576.0) : null, ["device"] = r.Device,
     });
 }

@@ -32,7 +32,8 @@ static class Allocator
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        // Aggressive: the free managed memory goes back now too; a plain collection leaves it to the GC to decommit later.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (!LinuxSpecific.Enabled) return;
         try { MallocTrim(0); }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { } // not glibc

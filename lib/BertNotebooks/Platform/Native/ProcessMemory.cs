@@ -1,6 +1,4 @@
-using BertNotebooks.Native;
-
-namespace BertNotebooks.Cli.Benchmarks;
+namespace BertNotebooks.Native;
 
 /// <summary>
 /// This process's resident memory now and at its peak: VmRSS and VmHWM from /proc/self/status on Linux, the working set
