@@ -64,7 +64,7 @@ public static partial class ExpectedOutputs
             $"{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)};" +
             " 04-training names the CPU and the precision it chose.");
         text.AppendLine();
-        text.AppendLine("| notebook | time | peak memory | code cells run | with outputs | with charts |");
+        text.AppendLine("| notebook | time | peak memory so far | code cells run | with outputs | with charts |");
         text.AppendLine("| --- | ---: | ---: | ---: | --- | --- |");
         foreach (var e in entries)
             text.AppendLine($"| {e.Notebook} | {e.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s | " +
@@ -72,8 +72,8 @@ public static partial class ExpectedOutputs
                 $"[{e.Notebook}.ipynb]({e.Notebook}.ipynb) | [{e.Notebook}.html]({e.Notebook}.html) |");
         text.AppendLine($"| total | {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture)} s | | | | |");
         text.AppendLine();
-        text.AppendLine("Peak memory: the process's resident set while the notebook ran (the runner runs them one after another in one");
-        text.AppendLine("process, so each peak includes what the runner and the earlier notebooks' kernels still hold).");
+        text.AppendLine("Peak memory so far: the process's largest resident size when the notebook ended (the runner runs the notebooks");
+        text.AppendLine("one after another in one process); where it rises, that notebook set a new peak.");
         return text.ToString();
     }
 }

@@ -9,7 +9,7 @@ public enum StopReason { CellFailed, TimedOut, Interrupted }
 public sealed record CellFailure(int CellNumber, string Error, StopReason Reason = StopReason.CellFailed);
 
 /// <summary>How one notebook went. <see cref="OutputPath"/> is written even when it stopped early, up to that cell.
-/// <see cref="PeakMemoryBytes"/>: the process's largest resident size while it ran (<see cref="PeakMemorySampler"/>).</summary>
+/// <see cref="PeakMemoryBytes"/>: the process's largest resident size so far when it ended (the OS's high-water mark).</summary>
 public sealed record NotebookResult(
     string Notebook,
     string SourcePath,

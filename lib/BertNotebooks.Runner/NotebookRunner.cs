@@ -69,22 +69,22 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         await OneAtATime.WaitAsync(cancel);
         var workingDir = Directory.GetCurrentDirectory();
         var clock = Stopwatch.StartNew();
-        using var memorySampler = new PeakMemorySampler();
         CellFailure? failure;
         int cellsRun;
         long? peakMemory;
         try
         {
             Directory.SetCurrentDirectory(Path.GetDirectoryName(source)!);
-            (cellsRun, failure) = await ExecuteAsync(notebook, name, memorySampler, cancel);
+            (cellsRun, failure) = await ExecuteAsync(notebook, name, cancel);
         }
         finally
         {
             Directory.SetCurrentDirectory(workingDir);
             // The notebook's kernel is gone, and with it everything its cells held (models, optimizers, data): give it back
             // before the next notebook, which would otherwise start on top of it.
-            memorySampler.Sample();
-            peakMemory = memorySampler.PeakBytes;
+            // Read here, on this thread: a timer sampling meanwhile would allocate on another thread, and a collection it
+            // set off during a TorchSharp call can finalize that call's temporaries (seen: a freed Scalar in Tensor.add).
+            peakMemory = ProcessMemory.PeakResidentBytes;
             TorchNative.ReturnFreedMemory();
             OneAtATime.Release();
         }
@@ -125,8 +125,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         return Notebook.Parse(json, NotebookKernel.KernelInfos);
     }
 
-    async Task<(int CellsRun, CellFailure? Failure)> ExecuteAsync(InteractiveDocument notebook, string name,
-        PeakMemorySampler memory, CancellationToken cancel)
+    async Task<(int CellsRun, CellFailure? Failure)> ExecuteAsync(InteractiveDocument notebook, string name, CancellationToken cancel)
     {
         foreach (var cell in notebook.Elements)
         {
@@ -150,7 +149,6 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
                 progress?.Report(new CellProgress(name, i + 1, count, CellStage.Started, TimeSpan.Zero));
                 cell.ExecutionOrder = ++executionCount;
                 var (events, stopped) = await RunCellAsync(kernel, cell, name, i + 1, count, cancel);
-                memory.Sample(); // what the cell still holds, however short it was
                 var error = CellOutputs.Collect(events, cell);
                 if (stopped is not null) cell.Outputs.Add(new ErrorElement(stopped.Reason.ToString(), stopped.Error, []));
                 var failure = stopped ?? (error is null ? null : new CellFailure(i + 1, error));

