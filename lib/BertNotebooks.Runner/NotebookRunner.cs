@@ -82,8 +82,9 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
             Directory.SetCurrentDirectory(workingDir);
             // The notebook's kernel is gone, and with it everything its cells held (models, optimizers, data): give it back
             // before the next notebook, which would otherwise start on top of it.
-            // Read here, on this thread: a timer sampling meanwhile would allocate on another thread, and a collection it
-            // set off during a TorchSharp call can finalize that call's temporaries (seen: a freed Scalar in Tensor.add).
+            // Read here, on this thread, not sampled by a timer: a timer allocates on another thread, and a collection set off
+            // there during a TorchSharp call can finalize the call's temporaries (with one, 05 failed once in Tensor.add
+            // on a Scalar LibTorch no longer recognised).
             peakMemory = ProcessMemory.PeakResidentBytes;
             TorchNative.ReturnFreedMemory();
             OneAtATime.Release();
