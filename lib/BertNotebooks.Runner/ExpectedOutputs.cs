@@ -68,7 +68,7 @@ public static partial class ExpectedOutputs
         text.AppendLine("| --- | ---: | ---: | ---: | --- | --- |");
         foreach (var e in entries)
             text.AppendLine($"| {e.Notebook} | {e.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s | " +
-                $"{(e.PeakMb is { } mb ? mb.ToString("#,0", CultureInfo.InvariantCulture) + " MB" : "")} | {e.CellsRun} | " +
+                $"{e.PeakText} | {e.CellsRun} | " +
                 $"[{e.Notebook}.ipynb]({e.Notebook}.ipynb) | [{e.Notebook}.html]({e.Notebook}.html) |");
         text.AppendLine($"| total | {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture)} s | | | | |");
         text.AppendLine();

@@ -80,12 +80,12 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
         finally
         {
             Directory.SetCurrentDirectory(workingDir);
-            // The notebook's kernel is gone, and with it everything its cells held (models, optimizers, data): give it back
-            // before the next notebook, which would otherwise start on top of it.
             // Read here, on this thread, not sampled by a timer: a timer allocates on another thread, and a collection set off
             // there during a TorchSharp call can finalize the call's temporaries (with one, 05 failed once in Tensor.add
             // on a Scalar LibTorch no longer recognised).
             peakMemory = ProcessMemory.PeakResidentBytes;
+            // The notebook's kernel is gone, and with it everything its cells held (models, optimizers, data): give it back
+            // before the next notebook, which would otherwise start on top of it.
             TorchNative.ReturnFreedMemory();
             OneAtATime.Release();
         }

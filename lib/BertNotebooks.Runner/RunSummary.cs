@@ -13,7 +13,11 @@ public static class RunSummary
     /// <param name="PeakMb">the process's largest resident size so far when the notebook ended (its high-water mark), in MB
     /// (10⁶ bytes): where it rises, that notebook set a new peak; null where the OS keeps none (macOS)</param>
     public sealed record Entry(string Notebook, string Status, double Seconds, int CellsRun, int? FailedCell, string? Error,
-        string? Output, string? Html, double? PeakMb = null);
+        string? Output, string? Html, double? PeakMb = null)
+    {
+        /// <summary>The peak as the tables show it ("3,015 MB"), empty where there is none.</summary>
+        public string PeakText => PeakMb is { } mb ? mb.ToString("#,0", CultureInfo.InvariantCulture) + " MB" : "";
+    }
 
     /// <summary>One entry per notebook asked for: those after a failure are "not run".</summary>
     public static IReadOnlyList<Entry> Entries(IReadOnlyList<string> notebookPaths, IReadOnlyList<NotebookResult> results) =>
@@ -39,9 +43,8 @@ public static class RunSummary
         foreach (var e in entries)
         {
             var time = e.Status == "not run" ? "" : e.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
-            var peak = e.PeakMb is { } mb ? mb.ToString("#,0", CultureInfo.InvariantCulture) + " MB" : "";
             var stopped = e.FailedCell is { } cell ? $"  (stopped at cell {cell})" : "";
-            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status.PadRight(statusWidth)} {time,9}  {peak,11}  {e.CellsRun}{stopped}");
+            table.AppendLine($"{e.Notebook.PadRight(width)}  {e.Status.PadRight(statusWidth)} {time,9}  {e.PeakText,11}  {e.CellsRun}{stopped}");
         }
         table.Append($"{"total".PadRight(width)}  {"".PadRight(statusWidth)} " +
             $"{entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture) + " s",9}");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BertNotebooks.Modeling;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BertNotebooks.Cli.Benchmarks;
@@ -45,9 +44,9 @@ public sealed class StepMatmuls
         _products.Add(new([outFeatures, rows], [rows, inFeatures], count, TransposeA: true));    // dW = dyᵀ·x
     }
 
-    /// <summary>Multiply-adds times two, over every product as many times as a step computes it.</summary>
-    public double Flops => _products.Sum(p =>
-        2.0 * p.A.SkipLast(1).Aggregate(1.0, (n, d) => n * d) * p.A[^1] * p.B[^1] * p.Count);
+    /// <summary>Multiply-adds times two (each element of A meets a row of B's columns), over every product as many times
+    /// as a step computes it.</summary>
+    public double Flops => _products.Sum(p => 2.0 * p.A.Aggregate(1.0, (n, d) => n * d) * p.B[^1] * p.Count);
 
     /// <summary>Seconds to compute every product as many times as a step does. The operands are made and freed around the
     /// timing, so that between training steps they take no memory of their own.</summary>
@@ -59,7 +58,7 @@ public sealed class StepMatmuls
         foreach (var (a, b, count) in operands)
             for (int i = 0; i < count; i++)
                 a.matmul(b).Dispose();
-        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+        TrainingStepBenchmark.Synchronize(device);
         return clock.Elapsed.TotalSeconds;
     }
 

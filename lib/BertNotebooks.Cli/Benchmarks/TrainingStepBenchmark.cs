@@ -230,7 +230,7 @@ public static class TrainingStepBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    static void Synchronize(Device device)
+    internal static void Synchronize(Device device)
     {
         if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }
