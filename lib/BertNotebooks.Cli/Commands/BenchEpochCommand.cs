@@ -115,7 +115,7 @@ public sealed class BenchEpochCommand : ICliCommand
         model.to(device);
         CpuKernels.Instance.Apply(model, computeType: null); // as the Trainer, with the kernels on (the default), in fp32
         long tokens = batches.Sum(b =>
-            (long)b.Length * (args.Padding == Padding.MaxLength ? args.MaxLength : b.Max(i => examples[i].Length)));
+            (long)b.Length * Collator.Width(b.Max(i => examples[i].Length), args.Padding, args.MaxLength, args.PadToMultipleOf));
         // Evenly spaced through the real epoch order, so short and long batches are sampled as often as they occur.
         var picked = Enumerable.Range(0, Math.Min(samples, batches.Count))
             .Select(i => batches[(int)((long)i * batches.Count / Math.Min(samples, batches.Count))])

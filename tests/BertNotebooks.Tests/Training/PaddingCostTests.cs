@@ -39,6 +39,17 @@ public class PaddingCostTests
     }
 
     [Fact]
+    public void The_Trainers_padding_rounds_each_grouped_batch_up_to_a_multiple_of_8()
+    {
+        // Batches of one document: 3 and 5 tokens are padded to 8, 12 and 9 to 16.
+        var costs = PaddingCost.Compare([3, 12, 5, 9], maxLength: 512, batchSize: 1, seed: 1);
+
+        Assert.Equal(3 + 12 + 5 + 9, costs[2].TokensComputed);
+        Assert.Equal(8 + 16 + 8 + 16, costs[3].TokensComputed);
+        Assert.Contains("multiple of 8", costs[3].Padding);
+    }
+
+    [Fact]
     public void A_batch_size_below_one_is_refused()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => PaddingCost.Compare([1, 2], 8, batchSize: 0, seed: 1));

@@ -19,6 +19,9 @@ public sealed class TinyClassifier : nn.Module<EncodedBatch, SequenceClassifierO
     readonly Linear classifier;
     int _calls;
 
+    /// <summary>The width (T) of every batch a training forward saw.</summary>
+    public List<long> TrainingWidths { get; } = [];
+
     /// <summary>Training forwards from this one on (0-based) return a NaN loss.</summary>
     public int? NanFromCall { get; set; }
 
@@ -34,6 +37,7 @@ public sealed class TinyClassifier : nn.Module<EncodedBatch, SequenceClassifierO
 
     public override SequenceClassifierOutput forward(EncodedBatch batch)
     {
+        if (training) TrainingWidths.Add(batch.InputIds.shape[1]);
         var mask = batch.AttentionMask.unsqueeze(-1).to(float32);                          // (B, T, 1)
         var hidden = dropout.call(LayerNorm.call(embeddings.call(batch.InputIds)));        // (B, T, H)
         var pooled = (hidden * mask).sum(1) / mask.sum(1);                                 // (B, H)

@@ -239,6 +239,25 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void BatchesArePaddedToAMultipleOfPadToMultipleOf()
+    {
+        // TinyData's texts are 4 to 19 tokens long: padded to their longest, the batches come in many widths.
+        List<long> Widths(int padToMultipleOf)
+        {
+            using var model = new TinyClassifier();
+            new Trainer(model, Args($"multiple-{padToMultipleOf}") with
+                { SaveStrategy = IntervalStrategy.No, PadToMultipleOf = padToMultipleOf }, _train).Train();
+            return model.TrainingWidths;
+        }
+        Assert.Equal(8, new TrainingArguments().PadToMultipleOf);
+        var exact = Widths(1);
+        var rounded = Widths(8);
+        Assert.Contains(exact, w => w % 8 != 0);
+        Assert.All(rounded, w => Assert.Equal(0, w % 8));
+        Assert.Equal(exact.Select(w => (w + 7) / 8 * 8), rounded); // the same batches, only wider
+    }
+
+    [Fact]
     public void EveryStepLeavesTheSameNumberOfLiveTensors()
     {
         using var model = new TinyClassifier();

@@ -23,6 +23,7 @@ public sealed class TrainingArgumentsTests
         { new() { EarlyStoppingPatience = 3 }, "EarlyStoppingPatience needs LoadBestModelAtEnd" },
         { new() { OutputDir = " " }, "OutputDir must be set" },
         { new() { Precision = "fp16" }, "Unknown precision 'fp16'. Use auto" },
+        { new() { PadToMultipleOf = 0 }, "PadToMultipleOf must be positive (1: pad each batch to its longest exactly)" },
     };
 
     [Theory]

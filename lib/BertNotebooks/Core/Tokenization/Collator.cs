@@ -10,11 +10,13 @@ public static class Collator
 {
     /// <param name="padTokenId">the tokenizer's [PAD] id (<see cref="BertTextEncoder.PadTokenId"/>), as HF's
     /// DataCollatorWithPadding asks the tokenizer</param>
+    /// <param name="padToMultipleOf">HF's pad_to_multiple_of: the longest example's length is rounded up to a multiple of
+    /// this (see <see cref="Width"/>)</param>
     public static EncodedBatch Collate(IReadOnlyList<TokenizedExample> examples, int padTokenId, Padding padding = Padding.Longest,
-        int maxLength = BertTextEncoder.MaxSupportedLength, bool withLabels = true)
+        int maxLength = BertTextEncoder.MaxSupportedLength, bool withLabels = true, int padToMultipleOf = 1)
     {
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));
-        int width = padding == Padding.MaxLength ? maxLength : examples.Max(e => e.Length);
+        int width = Width(examples.Max(e => e.Length), padding, maxLength, padToMultipleOf);
         var ids = new long[examples.Count * width];
         if (padTokenId != 0) Array.Fill(ids, padTokenId);
         var mask = new long[examples.Count * width];
@@ -35,5 +37,20 @@ public static class Collator
         long[] shape = [examples.Count, width];
         var labels = withLabels ? torch.tensor(examples.Select(e => (long)e.Label).ToArray()) : null;
         return new EncodedBatch(torch.tensor(ids, shape), torch.tensor(mask, shape), torch.tensor(types, shape), labels); // each (B, T)
+    }
+
+    /// <summary>
+    /// How many tokens wide a batch whose longest example has <paramref name="longest"/> tokens is padded: to
+    /// <paramref name="maxLength"/>, or to <paramref name="longest"/> rounded up to a multiple of
+    /// <paramref name="padToMultipleOf"/> (1: exactly the longest), never past <paramref name="maxLength"/>.
+    /// </summary>
+    public static int Width(int longest, Padding padding, int maxLength, int padToMultipleOf = 1)
+    {
+        if (padToMultipleOf < 1)
+            throw new ArgumentOutOfRangeException(nameof(padToMultipleOf), padToMultipleOf,
+                "padToMultipleOf must be at least 1 (1: pad to the longest example exactly).");
+        if (padding == Padding.MaxLength) return maxLength;
+        int rounded = (longest + padToMultipleOf - 1) / padToMultipleOf * padToMultipleOf;
+        return Math.Max(longest, Math.Min(rounded, maxLength)); // too long an example is reported by the caller
     }
 }

@@ -43,13 +43,13 @@ public sealed class OptimizerStepper : IDisposable
 
     /// <summary>
     /// The Trainer's step: each micro-batch of <paramref name="dataset"/> indices collated as the arguments say (padding,
-    /// max length), moved to <paramref name="device"/>, then one update.
+    /// max length, multiple), moved to <paramref name="device"/>, then one update.
     /// </summary>
     public StepOutcome Step(IReadOnlyList<TokenizedExample> dataset, IEnumerable<int[]> microBatches, torch.Device device)
     {
         var batches = microBatches
             .Select(indices => Collator.Collate(indices.Select(i => dataset[i]).ToList(), _args.PadTokenId, _args.Padding,
-                _args.MaxLength).To(device))
+                _args.MaxLength, padToMultipleOf: _args.PadToMultipleOf).To(device))
             .ToList();
         return Step(batches);
     }

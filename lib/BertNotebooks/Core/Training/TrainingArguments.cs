@@ -56,6 +56,14 @@ public sealed record TrainingArguments
     public bool GroupByLength { get; init; }
     /// <summary>Longest to pad each batch: its longest example (dynamic padding) or always <see cref="MaxLength"/>.</summary>
     public Padding Padding { get; init; } = Padding.Longest;
+    /// <summary>
+    /// HF's DataCollatorWithPadding(pad_to_multiple_of=8): a batch padded to its longest example is padded further, to the
+    /// next multiple of this (1: not at all). Why 8: batches then come in a few widths instead of every width, so each step's
+    /// tensors have the sizes of earlier steps' and reuse their freed memory, where other sizes would leave it in pieces
+    /// and take more. Measured on the quick profile (04-training alone, bf16, 600 steps): peak resident 3.0 GB → 2.0 GB, flat
+    /// instead of growing at every step; it adds 1.8% tokens (<see cref="PaddingCost"/>), less than it saves in page faults.
+    /// </summary>
+    public int PadToMultipleOf { get; init; } = 8;
     public int MaxLength { get; init; } = BertTextEncoder.MaxSupportedLength;
     /// <summary>The tokenizer's [PAD] id, which batches are padded with (<see cref="BertTextEncoder.PadTokenId"/>; 0 in
     /// BERT's vocabularies).</summary>
@@ -103,6 +111,8 @@ public sealed record TrainingArguments
         Require(MaxGradNorm >= 0, $"MaxGradNorm must be >= 0 (0 turns clipping off), not {MaxGradNorm}.");
         PrecisionChoice.Normalise(Precision);
         Require(MaxLength > 0, $"MaxLength must be positive, not {MaxLength}.");
+        Require(PadToMultipleOf > 0, $"PadToMultipleOf must be positive (1: pad each batch to its longest exactly), " +
+            $"not {PadToMultipleOf}.");
         Require(LoggingStrategy != IntervalStrategy.Steps || LoggingSteps > 0,
             $"LoggingStrategy is Steps, so LoggingSteps must be positive, not {LoggingSteps}.");
         Require(EvalStrategy != IntervalStrategy.Steps || EffectiveEvalSteps > 0,

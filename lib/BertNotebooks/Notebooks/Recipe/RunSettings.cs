@@ -141,6 +141,7 @@ public sealed record RunSettings
             MaxLength = tokenizer?.FitMaxLength(MaxLength, log) ?? MaxLength, // the tokenizer's max_length=512
             PadTokenId = tokenizer?.PadTokenId ?? Hf.PadTokenId, // (the data collator's padding, from the tokenizer)
             GroupByLength = GroupByLength,              // differs: batches of similar lengths, each padded to its longest
+                                                        // (rounded up to a multiple of 8: PadToMultipleOf, left at its default)
             Padding = GroupByLength ? Tokenization.Padding.Longest : Tokenization.Padding.MaxLength, // the tutorial pads all
             Device = Device,                            // HF picks the GPU when there is one
             Precision = Precision,                      // bf16=True, chosen by the hardware when "auto"

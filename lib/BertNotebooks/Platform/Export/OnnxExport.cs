@@ -2,6 +2,7 @@ using System.Text.Json;
 using BertNotebooks.Checkpoints;
 using BertNotebooks.IO;
 using BertNotebooks.Modeling;
+using BertNotebooks.Native;
 
 namespace BertNotebooks.Export;
 
@@ -25,6 +26,20 @@ public static class OnnxExport
         if (!Directory.Exists(modelFolder))
             throw new DirectoryNotFoundException($"Model folder {Path.GetFullPath(modelFolder)} does not exist; " +
                 "pass the best-model folder of a training run (04-training writes it).");
+        var path = ModelPath(modelFolder);
+        WriteGraph(modelFolder, path);
+        // The graph held the weights three times over in managed arrays (0.5 GB for MiniLM, more than the next cells need):
+        // give that back now rather than at the next collection.
+        TorchNative.ReturnFreedMemory();
+
+        bool HasFile(string name) => File.Exists(Path.Combine(modelFolder, name));
+        if (HasFile(TokenizerFiles.Vocab) && !HasFile(TokenizerFiles.FastTokenizer))
+            TokenizerFiles.WriteFastTokenizer(modelFolder);
+        return path;
+    }
+
+    static void WriteGraph(string modelFolder, string path)
+    {
         var (model, report) = BertForSequenceClassification.FromPretrained(modelFolder);
         using var _ = model;
         if (report.Initialised.Count > 0)
@@ -34,13 +49,7 @@ public static class OnnxExport
         var graph = BertOnnxGraph.Build(model.Config, model.state_dict());
         graph.Metadata("id2label", JsonSerializer.Serialize(model.Config.Id2Label));
         graph.Metadata("source", "BertNotebooks OnnxExport of a BertForSequenceClassification folder");
-        var path = ModelPath(modelFolder);
         var version = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0";
         AtomicFile.Write(path, stream => graph.WriteTo(stream, "BertNotebooks", version));
-
-        bool HasFile(string name) => File.Exists(Path.Combine(modelFolder, name));
-        if (HasFile(TokenizerFiles.Vocab) && !HasFile(TokenizerFiles.FastTokenizer))
-            TokenizerFiles.WriteFastTokenizer(modelFolder);
-        return path;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using BertNotebooks.Evaluation;
 using BertNotebooks.Inference;
 using BertNotebooks.Modeling;
+using BertNotebooks.Native;
 using BertNotebooks.Tokenization;
 using TorchSharp;
 
@@ -54,6 +55,7 @@ public static class OnnxParity
             torchSeconds = BestOf(repeats, r => progress?.Invoke($"TorchSharp: {texts.Count} documents, pass {r}/{repeats}"),
                 () => torchLogits = BatchedForward.Run(model, examples, options).Logits);
         }
+        TorchNative.ReturnFreedMemory(); // the TorchSharp model and its batches, before ONNX Runtime's session and batches
         using (var onnx = new OnnxRuntimeClassifier(onnxPath))
         {
             onnx.Logits(warmUp, batchSize);
