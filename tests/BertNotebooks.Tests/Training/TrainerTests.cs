@@ -245,8 +245,8 @@ public sealed class TrainerTests : IDisposable
         List<long> Widths(int padToMultipleOf)
         {
             using var model = new TinyClassifier();
-            new Trainer(model, Args($"multiple-{padToMultipleOf}") with
-                { SaveStrategy = IntervalStrategy.No, PadToMultipleOf = padToMultipleOf }, _train).Train();
+            var args = Args($"multiple-{padToMultipleOf}") with { SaveStrategy = IntervalStrategy.No, PadToMultipleOf = padToMultipleOf };
+            new Trainer(model, args, _train).Train();
             return model.TrainingWidths;
         }
         Assert.Equal(8, new TrainingArguments().PadToMultipleOf);
