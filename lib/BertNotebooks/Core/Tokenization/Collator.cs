@@ -17,6 +17,19 @@ public static class Collator
     {
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));
         int width = Width(examples.Max(e => e.Length), padding, maxLength, padToMultipleOf);
+        var (ids, mask, types) = PaddedArrays(examples, padTokenId, width);
+        long[] shape = [examples.Count, width];
+        var labels = withLabels ? torch.tensor(examples.Select(e => (long)e.Label).ToArray()) : null;
+        return new EncodedBatch(torch.tensor(ids, shape), torch.tensor(mask, shape), torch.tensor(types, shape), labels); // each (B, T)
+    }
+
+    /// <summary>
+    /// The batch's input ids, attention mask and token type ids, row after row, each row <paramref name="width"/> long: the
+    /// example, then [PAD] (<paramref name="padTokenId"/>) with mask 0 and type 0. For (B, T) tensors of any library.
+    /// </summary>
+    public static (long[] InputIds, long[] AttentionMask, long[] TokenTypeIds) PaddedArrays(IReadOnlyList<TokenizedExample> examples,
+        int padTokenId, int width)
+    {
         var ids = new long[examples.Count * width];
         if (padTokenId != 0) Array.Fill(ids, padTokenId);
         var mask = new long[examples.Count * width];
@@ -34,9 +47,7 @@ public static class Collator
                 types[b * width + t] = e.TokenTypeIds[t];
             }
         }
-        long[] shape = [examples.Count, width];
-        var labels = withLabels ? torch.tensor(examples.Select(e => (long)e.Label).ToArray()) : null;
-        return new EncodedBatch(torch.tensor(ids, shape), torch.tensor(mask, shape), torch.tensor(types, shape), labels); // each (B, T)
+        return (ids, mask, types);
     }
 
     /// <summary>

@@ -44,16 +44,8 @@ public sealed class OnnxRuntimeClassifier : IDisposable
     float[][] Run(IReadOnlyList<TokenizedExample> batch)
     {
         int width = batch.Max(e => e.Length);
-        var ids = new long[batch.Count * width];
-        var mask = new long[batch.Count * width];
-        var types = new long[batch.Count * width];
-        for (int b = 0; b < batch.Count; b++)
-            for (int t = 0; t < batch[b].Length; t++)
-            {
-                ids[b * width + t] = batch[b].InputIds[t];
-                mask[b * width + t] = 1;
-                types[b * width + t] = batch[b].TokenTypeIds[t];
-            }
+        // Padded with id 0: under a zero attention mask the pad id changes no logit.
+        var (ids, mask, types) = Collator.PaddedArrays(batch, padTokenId: 0, width);
         long[] shape = [batch.Count, width];
         using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var attentionMask = OrtValue.CreateTensorValueFromMemory(mask, shape);
