@@ -39,7 +39,7 @@ public sealed class CpuKernels : IKernels
         }
     }
 
-    public void Step(AdamW optimizer) => FusedAdamW.Step(optimizer);
+    public void Step(AdamW optimizer, Tensor? gradientScale = null) => FusedAdamW.Step(optimizer, gradientScale);
 
     static AutocastLinear SetComputeType(AutocastLinear layer, ScalarType? computeType)
     {

@@ -56,6 +56,41 @@ public sealed class FusedAdamWTests
         Assert.True(moved > 1e-3, "the steps moved nothing, so the comparison proves nothing");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // amsgrad: not fused, so TorchSharp's step after the gradients are scaled in place
+    public void The_clipping_coefficient_folded_into_the_update_gives_the_weights_of_scaling_the_gradients_first_bit_for_bit(
+        bool amsgrad)
+    {
+        var (folded, scaledFirst) = (Parameters(), Parameters());
+        using var foldedOptimizer = new AdamW(Groups(folded), 1e-2, 0.9, 0.999, 1e-8, 0.01, amsgrad);
+        using var scaledFirstOptimizer = new AdamW(Groups(scaledFirst), 1e-2, 0.9, 0.999, 1e-8, 0.01, amsgrad);
+        using var coefficient = tensor(0.3719f); // what clipping a norm of 2.689 to 1 multiplies by
+        for (int step = 0; step < 3; step++)
+        {
+            using var scope = NewDisposeScope();
+            var all = (List<Parameter>)[.. folded.Decayed, .. folded.Plain];
+            var targets = all.Select(p => randn_like(p)).ToList();
+            foreach (var (parameters, optimizer, fold) in new[]
+                     {
+                         ((List<Parameter>)[.. folded.Decayed, .. folded.Plain], foldedOptimizer, true),
+                         ([.. scaledFirst.Decayed, .. scaledFirst.Plain], scaledFirstOptimizer, false),
+                     })
+            {
+                optimizer.zero_grad();
+                stack(parameters.Zip(targets, (p, t) => (p * t).sum()).ToList()).sum().backward();
+                if (fold) FusedAdamW.Step(optimizer, coefficient);
+                else
+                {
+                    using (no_grad()) foreach (var p in parameters) p.grad!.mul_(coefficient); // clip_grad_norm_'s multiply
+                    FusedAdamW.Step(optimizer);
+                }
+            }
+        }
+        foreach (var (p, q) in ((List<Parameter>)[.. folded.Decayed, .. folded.Plain]).Zip([.. scaledFirst.Decayed, .. scaledFirst.Plain]))
+            TensorAssert.Equal(q.detach(), p.detach(), $"weights of shape [{string.Join(", ", p.shape)}]");
+    }
+
     /// <summary>The largest difference, as a fraction of the largest magnitude in <paramref name="expected"/>.</summary>
     static float RelativeDifference(Tensor actual, Tensor expected) =>
         (actual - expected).abs().max().item<float>() / expected.abs().max().item<float>();

@@ -18,6 +18,10 @@ public interface IKernels
     /// </summary>
     void Apply(torch.nn.Module model, torch.ScalarType? computeType);
 
-    /// <summary>What <c>optimizer.step()</c> does, faster.</summary>
-    void Step(AdamW optimizer);
+    /// <summary>
+    /// What <c>optimizer.step()</c> does, faster, after every gradient is multiplied by <paramref name="gradientScale"/> (a
+    /// scalar tensor: the clipping coefficient; null: 1), which the kernel may fold into the update instead of a pass of its
+    /// own over the gradients.
+    /// </summary>
+    void Step(AdamW optimizer, torch.Tensor? gradientScale = null);
 }

@@ -75,12 +75,16 @@ public sealed class OptimizerStepper : IDisposable
             lossSum = lossSum is null ? loss.detach() : lossSum + loss.detach();
         }
 
-        var gradNorm = ClipGradients();
+        var (gradNorm, clipCoefficient) = ClipCoefficient();
         bool finite = lossSum!.isfinite().logical_and(gradNorm.isfinite()).item<bool>();
         if (finite)
         {
-            if (_kernels is null) Optimizer.step();
-            else _kernels.Step(Optimizer);
+            if (_kernels is not null) _kernels.Step(Optimizer, clipCoefficient); // clips in the update's own pass
+            else
+            {
+                if (clipCoefficient is not null) ScaleGradients(clipCoefficient);
+                Optimizer.step();
+            }
             StepsDone++;
         }
         // PyTorch's zero_grad(set_to_none=True), as HF's Trainer: the next backward writes fresh gradients instead of adding
@@ -89,21 +93,25 @@ public sealed class OptimizerStepper : IDisposable
         return new StepOutcome(lossSum, gradNorm, lr, finite);
     }
 
-    /// <summary>PyTorch's clip_grad_norm_: the total L2 norm over all gradients; scale them by min(1, max / (norm + 1e-6)).
-    /// Kept on the device (no sync). Returns the norm before clipping.</summary>
-    torch.Tensor ClipGradients()
+    /// <summary>PyTorch's clip_grad_norm_, in two halves: the total L2 norm over all gradients (returned, before clipping) and
+    /// the coefficient min(1, max / (norm + 1e-6)) to scale them by (null when <see cref="TrainingArguments.MaxGradNorm"/>
+    /// is 0: no clipping). Kept on the device (no sync).</summary>
+    (torch.Tensor Norm, torch.Tensor? Coefficient) ClipCoefficient()
     {
-        var grads = _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
-        if (grads.Count == 0) return torch.zeros([]);
+        var grads = Gradients();
+        if (grads.Count == 0) return (torch.zeros([]), null);
         var total = torch.stack(grads.Select(g => g.detach().norm(2f)).ToList()).norm(2f); // ()
-        if (_args.MaxGradNorm > 0)
-        {
-            var coefficient = (_args.MaxGradNorm / (total + 1e-6)).clamp_max(1.0);
-            using var noGrad = torch.no_grad();
-            foreach (var g in grads) g.mul_(coefficient);
-        }
-        return total;
+        return (total, _args.MaxGradNorm > 0 ? (_args.MaxGradNorm / (total + 1e-6)).clamp_max(1.0) : null);
     }
+
+    /// <summary>clip_grad_norm_'s second half: every gradient times the coefficient, in place.</summary>
+    void ScaleGradients(torch.Tensor coefficient)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var g in Gradients()) g.mul_(coefficient);
+    }
+
+    List<torch.Tensor> Gradients() => _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
 
     public void Dispose() => Optimizer.Dispose();
 }
