@@ -17,8 +17,10 @@ public static partial class ExpectedOutputs
 {
     public const string PlotlyFile = "plotly.min.js";
 
+    /// <param name="processPerNotebook">whether each notebook ran in a process of its own (the runner's default), which
+    /// decides what the index says its peak memory column means</param>
     public static string Publish(string dir, IReadOnlyList<NotebookResult> results, IReadOnlyList<RunSummary.Entry> entries,
-        string? profile, string command)
+        string? profile, string command, bool processPerNotebook = true)
     {
         Directory.CreateDirectory(dir);
         foreach (var result in results)
@@ -34,7 +36,7 @@ public static partial class ExpectedOutputs
         }
         AtomicFile.WriteAllText(Path.Combine(dir, PlotlyFile), PlotlyOffline.Script);
         var index = Path.Combine(dir, "README.md");
-        AtomicFile.WriteAllText(index, Index(entries, profile, command));
+        AtomicFile.WriteAllText(index, Index(entries, profile, command, processPerNotebook));
         return index;
     }
 
@@ -49,7 +51,7 @@ public static partial class ExpectedOutputs
     [GeneratedRegex(@"(?<alt>!\[[^\]]*(?:\[[^\]]*\][^\]]*)*\])\((?!data:|[a-z]+://|/)(?<path>[^)\s]+)\)")]
     private static partial Regex RelativePicture();
 
-    static string Index(IReadOnlyList<RunSummary.Entry> entries, string? profile, string command)
+    static string Index(IReadOnlyList<RunSummary.Entry> entries, string? profile, string command, bool processPerNotebook)
     {
         var text = new StringBuilder();
         text.AppendLine($"# Expected outputs: the {profile ?? "default"} profile");
@@ -64,7 +66,7 @@ public static partial class ExpectedOutputs
             $"{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)};" +
             " 04-training names the CPU and the precision it chose.");
         text.AppendLine();
-        text.AppendLine("| notebook | time | peak memory so far | code cells run | with outputs | with charts |");
+        text.AppendLine("| notebook | time | peak memory | code cells run | with outputs | with charts |");
         text.AppendLine("| --- | ---: | ---: | ---: | --- | --- |");
         foreach (var e in entries)
             text.AppendLine($"| {e.Notebook} | {e.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s | " +
@@ -72,8 +74,11 @@ public static partial class ExpectedOutputs
                 $"[{e.Notebook}.ipynb]({e.Notebook}.ipynb) | [{e.Notebook}.html]({e.Notebook}.html) |");
         text.AppendLine($"| total | {entries.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture)} s | | | | |");
         text.AppendLine();
-        text.AppendLine("Peak memory so far: the process's largest resident size when the notebook ended (the runner runs the notebooks");
-        text.AppendLine("one after another in one process); where it rises, that notebook set a new peak.");
+        text.AppendLine(processPerNotebook
+            ? "Peak memory: the largest resident size of the process that ran the notebook (each ran in a process of its own, as "
+              + "a notebook's kernel does in VS Code or Jupyter)."
+            : "Peak memory: the process's largest resident size when the notebook ended (with --one-process the notebooks ran one "
+              + "after another in one process); where it rises, that notebook set a new peak.");
         return text.ToString();
     }
 }

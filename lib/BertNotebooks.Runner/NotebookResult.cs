@@ -1,7 +1,8 @@
 namespace BertNotebooks.Runner;
 
-/// <summary>Why a notebook stopped before its end.</summary>
-public enum StopReason { CellFailed, TimedOut, Interrupted }
+/// <summary>Why a notebook stopped before its end. ProcessEnded: the process running it (<see cref="NotebookProcess"/>) died
+/// without a word, in no particular cell.</summary>
+public enum StopReason { CellFailed, TimedOut, Interrupted, ProcessEnded }
 
 /// <summary>
 /// The cell a notebook stopped at: its 1-based number in the executed notebook (injected cell included), why, and the message.

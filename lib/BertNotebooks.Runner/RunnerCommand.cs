@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BertNotebooks.Hosting;
+using BertNotebooks.IO;
 using BertNotebooks.Recipe;
 
 namespace BertNotebooks.Runner;
@@ -49,10 +50,18 @@ public static class RunnerCommand
             .Check(seconds => seconds is <= 0 ? "--cell-timeout must be a positive number of seconds." : null);
         var logOutput = CommandLineHost.Defaulted("--log-output",
             "Stream what each cell prints and displays while it runs (false: only cell ends)", true);
+        var oneProcess = new Option<bool>("--one-process")
+        {
+            Description = "Run every notebook in this process (by default each gets a process of its own, as a kernel in VS Code " +
+                "or Jupyter: it starts on fresh memory)"
+        };
+        // The child a run starts for each notebook (NotebookProcess): it runs that one notebook here and leaves its result in FILE.
+        var worker = new Option<string?>("--worker") { Hidden = true };
 
-        var command = CommandLineHost.Root("bertnb-run: executes the notebooks in this process and saves them with their outputs.", []);
+        var command = CommandLineHost.Root("bertnb-run: executes the notebooks, each in a process of its own, and saves them with " +
+            "their outputs.", []);
         foreach (var option in new Option[] { parameters, parametersFile, profile, html, publish, outputDir, notebooksDir,
-            cellTimeout, logOutput })
+            cellTimeout, logOutput, oneProcess, worker })
             command.Add(option);
         command.Add(notebooks);
         command.SetAction(async (parsed, cancellation) =>
@@ -73,9 +82,10 @@ public static class RunnerCommand
                 Environment.SetEnvironmentVariable("BERTNB_WORKING_DIR", Directory.GetCurrentDirectory());
             try
             {
-                return await RunAsync(parsed.GetValue(notebooks) ?? [], Path.GetFullPath(parsed.GetValue(notebooksDir)!), options,
-                    parsed.GetValue(profile),
-                    publishDir, output, error, cancellation);
+                var paths = NotebookRunner.Resolve(Path.GetFullPath(parsed.GetValue(notebooksDir)!), parsed.GetValue(notebooks) ?? []);
+                if (parsed.GetValue(worker) is { } resultFile) return await RunWorkerAsync(paths, options, resultFile, output, cancellation);
+                return await RunAsync(paths, options, !parsed.GetValue(oneProcess), parsed.GetValue(profile), publishDir, output, error,
+                    cancellation);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
             {
@@ -86,12 +96,12 @@ public static class RunnerCommand
         return command;
     }
 
-    static async Task<int> RunAsync(IReadOnlyList<string> notebooks, string notebooksDir, RunOptions options, string? profile,
+    static async Task<int> RunAsync(IReadOnlyList<string> paths, RunOptions options, bool processPerNotebook, string? profile,
         string? publishDir, TextWriter output, TextWriter error, CancellationToken cancel)
     {
-        var paths = NotebookRunner.Resolve(notebooksDir, notebooks);
-        var runner = new NotebookRunner(options, new ConsoleProgress(output));
-        var results = await runner.RunAllAsync(paths, cancel);
+        var results = processPerNotebook
+            ? await new NotebookProcess(options, output, error).RunAllAsync(paths, cancel)
+            : await new NotebookRunner(options, new ConsoleProgress(output)).RunAllAsync(paths, cancel);
 
         var entries = RunSummary.Entries(paths, results);
         var summary = RunSummary.Write(options.OutputDir, entries, profile);
@@ -103,7 +113,7 @@ public static class RunnerCommand
         {
             if (publishDir is null) return Success;
             var command = "dotnet run --project lib/BertNotebooks.Runner -- " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            output.WriteLine($"Expected outputs published: {ExpectedOutputs.Publish(publishDir, results, entries, profile, command)}");
+            output.WriteLine($"Expected outputs published: {ExpectedOutputs.Publish(publishDir, results, entries, profile, command, processPerNotebook)}");
             return Success;
         }
         switch (failed.Reason)
@@ -116,12 +126,39 @@ public static class RunnerCommand
                 error.WriteLine($"error: {failed.Error} Raise --cell-timeout, or choose a smaller profile. " +
                     $"The partly executed notebook is {failure.OutputPath}.");
                 return CellFailed;
+            case StopReason.ProcessEnded:
+                error.WriteLine($"error: {failed.Error}");
+                return CellFailed;
             default:
                 error.WriteLine($"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:");
                 error.WriteLine(WithoutStackTrace(failed.Error));
                 error.WriteLine($"The partly executed notebook is {failure.OutputPath} (the cell's output holds the stack trace).");
                 return CellFailed;
         }
+    }
+
+    /// <summary>
+    /// One notebook in this process for a parent run (<see cref="NotebookProcess"/>): its result in <paramref name="resultFile"/>,
+    /// its cells' progress on the output; a line on standard input (or its end: the parent is gone) stops it as Ctrl+C would.
+    /// </summary>
+    static async Task<int> RunWorkerAsync(IReadOnlyList<string> paths, RunOptions options, string resultFile, TextWriter output,
+        CancellationToken cancel)
+    {
+        if (paths.Count != 1) throw new ArgumentException("--worker runs exactly one notebook.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        _ = Task.Run(() =>
+        {
+            Console.In.ReadLine(); // NotebookProcess.InterruptLine, or null when the parent has closed it
+            stop.Cancel();
+        }, CancellationToken.None);
+        var result = await new NotebookRunner(options, new ConsoleProgress(output)).RunAsync(paths[0], stop.Token);
+        AtomicFile.WriteJson(resultFile, result);
+        return result.FailedCell?.Reason switch
+        {
+            null => Success,
+            StopReason.Interrupted => Interrupted,
+            _ => CellFailed,
+        };
     }
 
     /// <summary>A cell's error as the kernel reported it, less its stack frames: the exception's message and its inner

@@ -188,11 +188,11 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task The_peak_memory_so_far_is_in_the_summary_and_the_table_and_covers_what_the_notebook_touched()
+    public async Task The_peak_memory_is_in_the_summary_and_the_table_and_covers_what_the_notebook_touched()
     {
-        // The second notebook touches 300 MB and prints the process's high-water mark then (PeakWorkingSet64: VmHWM on
-        // Linux); the summary's peak for it can be no lower. In a test host the mark may stand higher already (earlier
-        // tests), so only that order, and the order of the two notebooks, are certain.
+        // The second notebook touches 300 MB and prints its process's high-water mark then (PeakWorkingSet64: VmHWM on
+        // Linux); the summary's peak for it can be no lower. Each notebook has a process of its own, so the small one's peak
+        // stays below it.
         Notebook("01-small", new SyntheticNotebook().Code("Console.WriteLine(1);"));
         Notebook("02-large", new SyntheticNotebook().Code("var block = new byte[300_000_000]; Random.Shared.NextBytes(block); " +
             "Console.WriteLine($\"peak {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64}\");"));
@@ -202,7 +202,7 @@ public sealed class RunnerTests : IDisposable
             output, error);
 
         Assert.Equal(RunnerCommand.Success, code);
-        Assert.Contains("peak so far", output.ToString());
+        Assert.Contains("peak memory", output.ToString());
         if (OperatingSystem.IsMacOS()) return; // macOS keeps no high-water mark: the column stays empty there
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
         var peaks = summary.RootElement.GetProperty("notebooks").EnumerateArray().Select(e => e.GetProperty("peakMb").GetDouble()).ToList();
@@ -212,7 +212,46 @@ public sealed class RunnerTests : IDisposable
         var insideMb = long.Parse(printed.Groups[1].Value, CultureInfo.InvariantCulture) / 1e6;
         Assert.True(insideMb > 300, $"the high-water mark inside the notebook, {insideMb:F0} MB, does not cover its 300 MB block");
         Assert.True(peaks[1] >= Math.Floor(insideMb), $"summary peak {peaks[1]} MB is below the {insideMb:F0} MB seen inside the notebook");
-        Assert.True(peaks[1] >= peaks[0], $"peaks {peaks[0]} MB then {peaks[1]} MB: a high-water mark does not fall");
+        Assert.True(peaks[0] < peaks[1] - 250, $"peaks {peaks[0]} MB then {peaks[1]} MB: the small notebook's process held the block?");
+        Assert.Matches($@"total .* {peaks[1]:#,0} MB", output.ToString()); // the table's total row: the largest
+    }
+
+    [Fact]
+    public async Task Each_notebook_runs_in_a_process_of_its_own_unless_one_process_is_asked_for()
+    {
+        const string printPid = "Console.WriteLine($\"pid {Environment.ProcessId}\");";
+        Notebook("01-first", new SyntheticNotebook().Code(printPid));
+        Notebook("02-second", new SyntheticNotebook().Code(printPid));
+        int[] Pids() => [.. new[] { "01-first", "02-second" }.Select(n => int.Parse(Regex.Match(
+            NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, n + ".ipynb"))[0]), @"pid (\d+)").Groups[1].Value,
+            CultureInfo.InvariantCulture))];
+        string[] args = ["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir];
+
+        Assert.Equal(RunnerCommand.Success, await RunnerCommand.RunAsync(args, new StringWriter(), new StringWriter()));
+        var separate = Pids();
+        Assert.Equal(RunnerCommand.Success, await RunnerCommand.RunAsync([.. args, "--one-process"], new StringWriter(), new StringWriter()));
+        var together = Pids();
+
+        Assert.DoesNotContain(Environment.ProcessId, separate);
+        Assert.NotEqual(separate[0], separate[1]);
+        Assert.Equal([Environment.ProcessId, Environment.ProcessId], together);
+    }
+
+    [Fact]
+    public async Task A_notebook_whose_process_dies_fails_clearly_and_stops_the_run()
+    {
+        Notebook("01-dies", new SyntheticNotebook().Code("Environment.Exit(3);"));
+        Notebook("02-later", new SyntheticNotebook().Code("Console.WriteLine(1);"));
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
+            output, error);
+
+        Assert.Equal(RunnerCommand.CellFailed, code);
+        Assert.Contains("The process running 01-dies ended (exit code 3) without reporting how the notebook went", error.ToString());
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
+        Assert.Equal(["failed", "not run"],
+            summary.RootElement.GetProperty("notebooks").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
     }
 
     [Fact]
