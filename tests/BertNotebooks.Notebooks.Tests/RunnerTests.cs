@@ -14,6 +14,22 @@ public sealed class RunnerTests : IDisposable
 
     string Notebook(string name, SyntheticNotebook notebook) => notebook.WriteTo(Path.Combine(_harness.Root, "notebooks", name + ".ipynb"));
 
+    /// <summary>bertnb-run on this test's notebooks folder, as typed in a console: its exit code, output and errors.</summary>
+    async Task<(int Code, string Output, string Error)> RunConsoleAsync(params string[] options)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await RunnerCommand.RunAsync(
+            ["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir, .. options], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The notebooks' entries in the run's summary.json.</summary>
+    List<JsonElement> SummaryEntries()
+    {
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
+        return [.. summary.RootElement.GetProperty("notebooks").EnumerateArray().Select(e => e.Clone())];
+    }
+
     static SyntheticNotebook WithParameters() => new SyntheticNotebook()
         .Markdown("# Parameters")
         .Code("var maxLength = 256;\nvar learningRate = 0.1;\nvar useCuda = false;\nvar profile = \"smoke\";", "parameters")
@@ -169,22 +185,18 @@ public sealed class RunnerTests : IDisposable
     {
         Notebook("01-fails", Failing());
         Notebook("02-later", new SyntheticNotebook().Code("Console.WriteLine(1);"));
-        var (output, error) = (new StringWriter(), new StringWriter());
-
-        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
-            output, error);
+        var (code, output, error) = await RunConsoleAsync();
 
         Assert.Equal(RunnerCommand.CellFailed, code);
-        Assert.Contains("01-fails.ipynb' failed at cell 3", error.ToString());
-        Assert.Contains("boom 42", error.ToString());
-        Assert.DoesNotContain("   at ", error.ToString()); // the message, not a wall of stack frames (those are in the notebook)
+        Assert.Contains("01-fails.ipynb' failed at cell 3", error);
+        Assert.Contains("boom 42", error);
+        Assert.DoesNotContain("   at ", error); // the message, not a wall of stack frames (those are in the notebook)
         Assert.True(File.Exists(Path.Combine(_harness.OutputDir, "01-fails.ipynb")));
         Assert.False(File.Exists(Path.Combine(_harness.OutputDir, "02-later.ipynb")));
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
-        var entries = summary.RootElement.GetProperty("notebooks").EnumerateArray().ToList();
+        var entries = SummaryEntries();
         Assert.Equal(["failed", "not run"], entries.Select(e => e.GetProperty("status").GetString()));
         Assert.Equal(3, entries[0].GetProperty("failedCell").GetInt32());
-        Assert.Contains("not run", output.ToString());
+        Assert.Contains("not run", output);
     }
 
     [Fact]
@@ -196,16 +208,12 @@ public sealed class RunnerTests : IDisposable
         Notebook("01-small", new SyntheticNotebook().Code("Console.WriteLine(1);"));
         Notebook("02-large", new SyntheticNotebook().Code("var block = new byte[300_000_000]; Random.Shared.NextBytes(block); " +
             "Console.WriteLine($\"peak {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64}\");"));
-        var (output, error) = (new StringWriter(), new StringWriter());
-
-        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
-            output, error);
+        var (code, output, _) = await RunConsoleAsync();
 
         Assert.Equal(RunnerCommand.Success, code);
-        Assert.Contains("peak memory", output.ToString());
+        Assert.Contains("peak memory", output);
         if (OperatingSystem.IsMacOS()) return; // macOS keeps no high-water mark: the column stays empty there
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
-        var peaks = summary.RootElement.GetProperty("notebooks").EnumerateArray().Select(e => e.GetProperty("peakMb").GetDouble()).ToList();
+        var peaks = SummaryEntries().Select(e => e.GetProperty("peakMb").GetDouble()).ToList();
         var printed = Regex.Match(NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "02-large.ipynb"))[0]),
             @"peak (\d+)");
         Assert.True(printed.Success, "the notebook printed no peak");
@@ -213,7 +221,7 @@ public sealed class RunnerTests : IDisposable
         Assert.True(insideMb > 300, $"the high-water mark inside the notebook, {insideMb:F0} MB, does not cover its 300 MB block");
         Assert.True(peaks[1] >= Math.Floor(insideMb), $"summary peak {peaks[1]} MB is below the {insideMb:F0} MB seen inside the notebook");
         Assert.True(peaks[0] < peaks[1] - 250, $"peaks {peaks[0]} MB then {peaks[1]} MB: the small notebook's process held the block?");
-        Assert.Matches($@"total .* {peaks[1]:#,0} MB", output.ToString()); // the table's total row: the largest
+        Assert.Matches($@"total .* {peaks[1]:#,0} MB", output); // the table's total row: the largest
     }
 
     [Fact]
@@ -225,11 +233,10 @@ public sealed class RunnerTests : IDisposable
         int[] Pids() => [.. new[] { "01-first", "02-second" }.Select(n => int.Parse(Regex.Match(
             NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, n + ".ipynb"))[0]), @"pid (\d+)").Groups[1].Value,
             CultureInfo.InvariantCulture))];
-        string[] args = ["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir];
 
-        Assert.Equal(RunnerCommand.Success, await RunnerCommand.RunAsync(args, new StringWriter(), new StringWriter()));
+        Assert.Equal(RunnerCommand.Success, (await RunConsoleAsync()).Code);
         var separate = Pids();
-        Assert.Equal(RunnerCommand.Success, await RunnerCommand.RunAsync([.. args, "--one-process"], new StringWriter(), new StringWriter()));
+        Assert.Equal(RunnerCommand.Success, (await RunConsoleAsync("--one-process")).Code);
         var together = Pids();
 
         Assert.DoesNotContain(Environment.ProcessId, separate);
@@ -242,16 +249,11 @@ public sealed class RunnerTests : IDisposable
     {
         Notebook("01-dies", new SyntheticNotebook().Code("Environment.Exit(3);"));
         Notebook("02-later", new SyntheticNotebook().Code("Console.WriteLine(1);"));
-        var (output, error) = (new StringWriter(), new StringWriter());
-
-        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
-            output, error);
+        var (code, _, error) = await RunConsoleAsync();
 
         Assert.Equal(RunnerCommand.CellFailed, code);
-        Assert.Contains("The process running 01-dies ended (exit code 3) without reporting how the notebook went", error.ToString());
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_harness.OutputDir, "summary.json")));
-        Assert.Equal(["failed", "not run"],
-            summary.RootElement.GetProperty("notebooks").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+        Assert.Contains("The process running 01-dies ended (exit code 3) without reporting how the notebook went", error);
+        Assert.Equal(["failed", "not run"], SummaryEntries().Select(e => e.GetProperty("status").GetString()));
     }
 
     [Fact]
@@ -259,13 +261,9 @@ public sealed class RunnerTests : IDisposable
     {
         Notebook("02-second", new SyntheticNotebook().Code("Console.WriteLine(\"second\");"));
         Notebook("01-first", new SyntheticNotebook().Code("Console.WriteLine(\"first\");"));
-        var (output, error) = (new StringWriter(), new StringWriter());
-
-        var code = await RunnerCommand.RunAsync(["--notebooks", Path.Combine(_harness.Root, "notebooks"), "--output", _harness.OutputDir],
-            output, error);
+        var (code, text, _) = await RunConsoleAsync();
 
         Assert.Equal(RunnerCommand.Success, code);
-        var text = output.ToString();
         Assert.True(text.IndexOf("[01-first]", StringComparison.Ordinal) < text.IndexOf("[02-second]", StringComparison.Ordinal), text);
         Assert.Contains("first", NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "01-first.ipynb"))[0]));
     }
