@@ -138,11 +138,13 @@ void Cells(NotebookApp notebookApp)
     // ---- cell 10 ----
     // ## One training step, by hand
     // Before the Trainer runs hundreds of them, one step written out on two posts: forward, the loss, backward,
-    // gradient clipping, one AdamW update with the scheduled learning rate. The Trainer's step is this, with the AdamW
-    // update done in one pass over each weight (a test checks that both give the same weights to a millionth).
+    // gradient clipping, one AdamW update with the scheduled learning rate. The Trainer's step is this, with clipping's
+    // multiply and the AdamW update done in one pass over each weight (tests check that both give the same weights to a
+    // millionth).
     ConsoleDisplay.Heading("One training step, by hand");
 
     // ---- cell 11 ----
+    Reproducibility.SetSeed(run.Seed);  // the new head's initialisation: the same numbers on every run of this cell
     var (handModel, _) = BertForSequenceClassification.FromPretrained(folder, splits.ClassNames, device: Devices.Resolve(run.Device));
     var twoPosts = splits.Train.Examples.Take(2).Select(e => tokenizer.Encode(e.Text, arguments.MaxLength, e.Label)).ToList();
     var stepBatch = Collator.Collate(twoPosts, tokenizer.PadTokenId).To(Devices.Resolve(run.Device)); // ids, mask, types (2, T); labels
