@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using BertNotebooks.IO;
@@ -60,7 +61,7 @@ public sealed class NotebookProcess(RunOptions options, TextWriter output, TextW
                 start.ArgumentList.Add(argument);
 
         var clock = Stopwatch.StartNew();
-        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        using var child = Start(start, name);
         var copies = Task.WhenAll(Copy(child.StandardOutput, output), Copy(child.StandardError, error));
         await using (cancel.Register(() => Interrupt(child)))
             await child.WaitForExitAsync(CancellationToken.None);
@@ -80,6 +81,19 @@ public sealed class NotebookProcess(RunOptions options, TextWriter output, TextW
         finally
         {
             File.Delete(resultFile);
+        }
+    }
+
+    static Process Start(ProcessStartInfo start, string notebook)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new Win32Exception("no process was started");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start a process for {notebook} ({start.FileName}: {e.Message}); " +
+                "run with --one-process to run the notebooks in this process.", e);
         }
     }
 
