@@ -28,7 +28,8 @@ public sealed class NotebookProcess(RunOptions options, TextWriter output, TextW
             options.Parameters);
         NotebookRunner.RequireWritable(options.OutputDir);
         var parametersFile = Path.Combine(options.OutputDir, $".bertnb-run-parameters-{Environment.ProcessId}.json");
-        AtomicFile.WriteJson(parametersFile, options.Parameters.ToDictionary(p => p.Name, p => p.Value));
+        // A name given twice (-p x=1 -p x=2) ends as its last value, as the in-process runner's injected assignments end.
+        AtomicFile.WriteJson(parametersFile, options.Parameters.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Last().Value));
         try
         {
             var results = new List<NotebookResult>();

@@ -245,6 +245,20 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_parameter_given_twice_takes_its_last_value_in_a_process_of_its_own_as_in_one_process()
+    {
+        Notebook("01-twice", new SyntheticNotebook().Code("var x = 0;", "parameters").Code("Console.WriteLine($\"x {x}\");"));
+        string XPrinted() => NotebookHarness.OutputText(NotebookHarness.Cells(Path.Combine(_harness.OutputDir, "01-twice.ipynb"))[2]);
+
+        Assert.Equal(RunnerCommand.Success, (await RunConsoleAsync("-p", "x=1", "-p", "x=2")).Code);
+        var separate = XPrinted();
+        Assert.Equal(RunnerCommand.Success, (await RunConsoleAsync("-p", "x=1", "-p", "x=2", "--one-process")).Code);
+
+        Assert.Contains("x 2", separate);
+        Assert.Contains("x 2", XPrinted());
+    }
+
+    [Fact]
     public async Task A_notebook_whose_process_dies_fails_clearly_and_stops_the_run()
     {
         Notebook("01-dies", new SyntheticNotebook().Code("Environment.Exit(3);"));
