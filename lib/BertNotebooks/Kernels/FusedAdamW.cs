@@ -1,4 +1,5 @@
 using System.Numerics;
+using BertNotebooks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static BertNotebooks.Kernels.CpuTensorLoops;
@@ -27,10 +28,7 @@ public static class FusedAdamW
         var groups = optimizer.ParamGroups.Cast<ParamGroup>().ToList();
         if (!groups.All(g => g.Options is AdamW.Options { amsgrad: false, maximize: false } && g.Parameters.All(CanFuse)))
         {
-            if (gradientScale is not null)
-                using (no_grad())
-                    foreach (var p in groups.SelectMany(g => g.Parameters))
-                        using (var grad = p.grad) grad?.mul_(gradientScale);
+            if (gradientScale is not null) OptimizerStepper.ScaleGradients(groups.SelectMany(g => g.Parameters), gradientScale);
             optimizer.step();
             return;
         }

@@ -82,7 +82,7 @@ public sealed class OptimizerStepper : IDisposable
             if (_kernels is not null) _kernels.Step(Optimizer, clipCoefficient); // clips in the update's own pass
             else
             {
-                if (clipCoefficient is not null) ScaleGradients(clipCoefficient);
+                if (clipCoefficient is not null) ScaleGradients(_parameters, clipCoefficient);
                 Optimizer.step();
             }
             StepsDone++;
@@ -98,20 +98,20 @@ public sealed class OptimizerStepper : IDisposable
     /// is 0: no clipping). Kept on the device (no sync).</summary>
     (torch.Tensor Norm, torch.Tensor? Coefficient) ClipCoefficient()
     {
-        var grads = Gradients();
+        var grads = _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
         if (grads.Count == 0) return (torch.zeros([]), null);
         var total = torch.stack(grads.Select(g => g.detach().norm(2f)).ToList()).norm(2f); // ()
         return (total, _args.MaxGradNorm > 0 ? (_args.MaxGradNorm / (total + 1e-6)).clamp_max(1.0) : null);
     }
 
-    /// <summary>clip_grad_norm_'s second half: every gradient times the coefficient, in place.</summary>
-    void ScaleGradients(torch.Tensor coefficient)
+    /// <summary>clip_grad_norm_'s second half: the gradient of each of <paramref name="parameters"/> times the coefficient,
+    /// in place (also what a kernel does when it cannot fold it into its update, <see cref="IKernels.Step"/>).</summary>
+    internal static void ScaleGradients(IEnumerable<Parameter> parameters, torch.Tensor coefficient)
     {
         using var noGrad = torch.no_grad();
-        foreach (var g in Gradients()) g.mul_(coefficient);
+        foreach (var p in parameters)
+            using (var grad = p.grad) grad?.mul_(coefficient);
     }
-
-    List<torch.Tensor> Gradients() => _parameters.Select(p => p.grad).OfType<torch.Tensor>().ToList();
 
     public void Dispose() => Optimizer.Dispose();
 }
