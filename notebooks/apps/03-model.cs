@@ -181,26 +181,45 @@ void Cells(NotebookApp notebookApp)
     ConsoleDisplay.Show($"largest difference from model.forward: {(logitsByHand - logitsOfTheModel).abs().max().item<float>():0.0e0}");  // a test checks ≤ 1e-6
 
     // ---- cell 25 ----
+    // **Only `[CLS]` reaches the classifier.** The pooler reads the last layer's first row and nothing else, so that
+    // layer's other rows would be computed only to be thrown away. `BertForSequenceClassification` skips them: in its
+    // last layer, `[CLS]`'s query alone attends to every token (the keys and values still come from every token, so
+    // nothing it sees changes), and the attention output and the feed-forward block run on one row per text. Same
+    // logits, to float32 rounding; about a seventh less arithmetic with MiniLM's 6 layers, a twelfth with BERT-base's
+    // 12. Hugging Face computes every row; `classifier.FirstTokenOnlyInLastLayer = false` does too. Here is the last
+    // layer both ways:
+
+    // ---- cell 26 ----
+    var beforeLast = embedded;
+    foreach (var layer in bert.Encoder.Layers.SkipLast(1)) beforeLast = layer.call(beforeLast, mask);  // (B, T, H)
+    var lastLayer = bert.Encoder.Layers[^1];
+    var everyRow = lastLayer.call(beforeLast, mask);                        // (B, T, H): what Hugging Face computes
+    var clsAlone = lastLayer.forward(beforeLast[.., ..1], beforeLast, mask); // (B, 1, H): [CLS]'s query, every token's keys and values
+    ConsoleDisplay.Show($"every row {Shape(everyRow)}; [CLS] alone {Shape(clsAlone)}; largest difference in [CLS]'s row: {(everyRow[.., ..1] - clsAlone).abs().max().item<float>():0.0e0}");
+
+    // ---- cell 27 ----
     // ## Two models side by side
     // Same architecture, other weights: size and the time of a forward pass over the same batch.
     ConsoleDisplay.Heading("Two models side by side");
 
-    // ---- cell 26 ----
+    // ---- cell 28 ----
     var models = new List<(string, BertForSequenceClassification)> { (run.Model, classifier) };
     if (!string.IsNullOrEmpty(compareWith))
         models.Add((compareWith, BertForSequenceClassification.FromPretrained(RecipeStages.PretrainedFolder(run with { Model = compareWith }), classNames, device: torchDevice).Model));
     ConsoleDisplay.Show(ModelSummary.Compare(models, sample));
 
-    // ---- cell 27 ----
+    // ---- cell 29 ----
     // ## What just happened
     // - `config.json` fixed every size; the modules are named as in Hugging Face, so the checkpoint loaded key by key
     //   and the load report listed what is new: the classifier.
     // - BERT is embeddings (word + position + segment, then LayerNorm), a stack of encoder layers (self-attention and a
     //   feed-forward block, each with a residual connection and LayerNorm), and a pooler over the `[CLS]` position; the
     //   head is dropout and one linear layer to 20 logits.
+    // - Only `[CLS]`'s row reaches the head, so the classifier's last layer computes that row alone: the same logits
+    //   for a seventh less work.
     // - Untrained, the head gives nearly uniform probabilities: fine-tuning (04) teaches it, and the encoder too.
 
-    // ---- cell 28 ----
+    // ---- cell 30 ----
     // ## Try it
     // 1. Where are most of MiniLM's parameters? Compare the word embeddings with one encoder layer.
     //
@@ -229,7 +248,16 @@ void Cells(NotebookApp notebookApp)
     //    Dropout is active in training mode: each call drops a different 10% of the activations.
     //
     //    </details>
+    //
+    // 4. Why can the last layer compute `[CLS]`'s row alone, but not the layer before it?
+    //
+    //    <details><summary>A solution</summary>
+    //
+    //    The last layer's `[CLS]` attends to every token's key and value, which come from every row of the layer
+    //    before. Only the rows nothing reads can be skipped, and only the last layer's are read by nothing but `[CLS]`.
+    //
+    //    </details>
 
-    // ---- cell 29 ----
+    // ---- cell 31 ----
     // **Next:** `04-training` fine-tunes the whole network on the newsgroups.
 }

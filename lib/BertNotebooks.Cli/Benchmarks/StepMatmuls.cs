@@ -7,8 +7,8 @@ namespace BertNotebooks.Cli.Benchmarks;
 /// <summary>
 /// The float32 matmuls of one training step of a BERT, alone, at the step's own shapes and layouts: for each Linear the
 /// forward x·Wᵀ and the backward's dY·W (the input's gradient) and dYᵀ·x (the weight's); for each layer's attention Q·Kᵀ
-/// and P·V and the two products of each one's backward. Their FLOPs are exactly
-/// <see cref="TrainingStepBenchmark.ForwardFlops"/> times three, so the time they take alone is the floor a step could
+/// and P·V and the two products of each one's backward (in the last layer [CLS]'s row alone, as the classifier computes
+/// it). Their FLOPs are exactly <see cref="TrainingStepBenchmark.ForwardFlops"/> times three, so the time they take alone is the floor a step could
 /// reach with everything else (softmax, dropout, LayerNorm, GELU, the embedding gradient, clipping, AdamW, the threads'
 /// barriers) made free.
 /// </summary>
@@ -20,20 +20,28 @@ public sealed class StepMatmuls
 
     readonly List<Product> _products = [];
 
-    public StepMatmuls(BertConfig c, int batch, int sequence)
+    /// <param name="firstTokenOnly">the last layer computes [CLS]'s row alone (the classifier's default,
+    /// <see cref="BertForSequenceClassification.FirstTokenOnlyInLastLayer"/>): its key and value projections still see
+    /// every token, its query, output and feed-forward block one row per document, its attention one query per head</param>
+    public StepMatmuls(BertConfig c, int batch, int sequence, bool firstTokenOnly = true)
     {
         long tokens = (long)batch * sequence, h = c.HiddenSize, f = c.IntermediateSize, heads = c.NumAttentionHeads;
         long headSize = h / heads, batchHeads = batch * heads;
-        int layers = c.NumHiddenLayers;
-        AddLinear(tokens, h, h, 4 * layers);                 // query, key, value, attention output
-        AddLinear(tokens, h, f, layers);                     // intermediate
-        AddLinear(tokens, f, h, layers);                     // output
+        for (int layer = 0; layer < c.NumHiddenLayers; layer++)
+        {
+            bool clsOnly = firstTokenOnly && layer == c.NumHiddenLayers - 1;
+            long queries = clsOnly ? 1 : sequence, queryRows = batch * queries;
+            AddLinear(tokens, h, h, 2);                      // key, value
+            AddLinear(queryRows, h, h, 2);                   // query, attention output
+            AddLinear(queryRows, h, f, 1);                   // intermediate
+            AddLinear(queryRows, f, h, 1);                   // output
+            // Per (batch, head): forward S = Q·Kᵀ and C = P·V; backward dP = dC·Vᵀ, dV = Pᵀ·dC, dQ = dS·K, dK = dSᵀ·Q.
+            _products.Add(new([batchHeads, queries, headSize], [batchHeads, headSize, sequence], 2, TransposeB: true));
+            _products.Add(new([batchHeads, queries, sequence], [batchHeads, sequence, headSize], 2));
+            _products.Add(new([batchHeads, sequence, queries], [batchHeads, queries, headSize], 2, TransposeA: true));
+        }
         AddLinear(batch, h, h, 1);                           // pooler
         AddLinear(batch, h, c.NumLabels, 1);                 // classifier
-        // Attention, per (batch, head): forward S = Q·Kᵀ and C = P·V; backward dP = dC·Vᵀ, dV = Pᵀ·dC, dQ = dS·K, dK = dSᵀ·Q.
-        _products.Add(new([batchHeads, sequence, headSize], [batchHeads, headSize, sequence], 2 * layers, TransposeB: true));
-        _products.Add(new([batchHeads, sequence, sequence], [batchHeads, sequence, headSize], 2 * layers));
-        _products.Add(new([batchHeads, sequence, sequence], [batchHeads, sequence, headSize], 2 * layers, TransposeA: true));
     }
 
     /// <summary>A Linear (in → out) on <paramref name="rows"/> rows: forward, the input's gradient, the weight's gradient.</summary>

@@ -38,19 +38,28 @@ public static class TrainingStepBenchmark
     };
 
     public const string FlopFormula =
+        "FLOPs/step = 3 x [B*T*(L-1)*(8*H^2 + 4*H*F + 4*T*H) + B*T*4*H^2 + B*(4*H^2 + 4*H*F + 4*T*H) + B*(2*H^2 + 2*H*C)]  " +
+        "(matmuls only; the last layer: keys and values of every token, the rest for [CLS] alone; backward = 2 x forward)";
+
+    public const string EveryRowFlopFormula =
         "FLOPs/step = 3 x [B*T*L*(8*H^2 + 4*H*F + 4*T*H) + B*(2*H^2 + 2*H*C)]  (matmuls only; backward = 2 x forward)";
 
-    /// <summary>Matmul FLOPs of one forward pass: Q, K, V and output projections, QK^T and AV, the FFN, pooler and classifier.</summary>
-    public static double ForwardFlops(BertConfig c, int batch, int sequence)
+    /// <summary>Matmul FLOPs of one forward pass: Q, K, V and output projections, QK^T and AV, the FFN, pooler and classifier;
+    /// with <paramref name="firstTokenOnly"/> (the classifier's default), the last layer's for [CLS]'s row alone, save its
+    /// keys and values.</summary>
+    public static double ForwardFlops(BertConfig c, int batch, int sequence, bool firstTokenOnly = true)
     {
         double b = batch, t = sequence, h = c.HiddenSize, f = c.IntermediateSize;
-        return b * t * c.NumHiddenLayers * (8 * h * h + 4 * h * f + 4 * t * h) + b * (2 * h * h + 2 * h * c.NumLabels);
+        double Layer(double queries) => b * t * 4 * h * h + b * queries * (4 * h * h + 4 * h * f + 4 * t * h);
+        int fullLayers = firstTokenOnly ? c.NumHiddenLayers - 1 : c.NumHiddenLayers;
+        return fullLayers * Layer(t) + (firstTokenOnly ? Layer(1) : 0) + b * (2 * h * h + 2 * h * c.NumLabels);
     }
 
     /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls (<see cref="AutocastLinear"/>)</param>
+    /// <param name="FirstTokenOnly">the last layer computed [CLS]'s row alone (the classifier's default), or every row</param>
     public sealed record Result(
-        BertConfig Config, int Batch, int Sequence, string Device, string Precision, double MedianStepSeconds, double StepFlops,
-        double MatmulGflops, double StepMatmulsSeconds, long? PeakRssBytes)
+        BertConfig Config, int Batch, int Sequence, string Device, string Precision, bool FirstTokenOnly, double MedianStepSeconds,
+        double StepFlops, double MatmulGflops, double StepMatmulsSeconds, long? PeakRssBytes)
     {
         public double AchievedGflops => StepFlops / MedianStepSeconds / 1e9;
 
@@ -68,7 +77,8 @@ public static class TrainingStepBenchmark
                     Config.NumLabels, Batch, Sequence, Device),
                 string.Format(inv, "median {0} step (forward + backward + clipping + AdamW): {1:F1} ms", Precision,
                     MedianStepSeconds * 1e3),
-                string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9, FlopFormula),
+                string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9,
+                    FirstTokenOnly ? FlopFormula : EveryRowFlopFormula),
                 string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
                 string.Format(inv, "float32 matmul 2048x2048x2048 in this process (timed between the steps): {0:F1} GFLOP/s",
                     MatmulGflops),
@@ -94,9 +104,11 @@ public static class TrainingStepBenchmark
 
     /// <param name="computeTypes">the precisions to time: null for float32, BFloat16 for bf16 mixed precision</param>
     /// <param name="progress">receives a line per phase and per timed step</param>
+    /// <param name="firstTokenOnly">false: the last layer computes every token's row, as Hugging Face's model does
+    /// (<see cref="BertForSequenceClassification.FirstTokenOnlyInLastLayer"/>)</param>
     /// <returns>one result per entry of <paramref name="computeTypes"/>, in that order</returns>
     public static IReadOnlyList<Result> Run(BertConfig config, int batch, int sequence, int steps, int warmupSteps, Device device,
-        IReadOnlyList<ScalarType?> computeTypes, IProgress<string>? progress = null)
+        IReadOnlyList<ScalarType?> computeTypes, IProgress<string>? progress = null, bool firstTokenOnly = true)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "--steps must be at least 1.");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "--batch must be at least 1.");
@@ -109,8 +121,8 @@ public static class TrainingStepBenchmark
         using var types = zeros([batch, sequence], dtype: ScalarType.Int64, device: device);
         using var labels = randint(0, config.NumLabels, [batch], dtype: ScalarType.Int64, device: device);
         var data = new EncodedBatch(ids, mask, types, labels);
-        var runs = computeTypes.Select(dtype => new StepRun(config, device, dtype)).ToList();
-        var matmuls = new StepMatmuls(config, batch, sequence);
+        var runs = computeTypes.Select(dtype => new StepRun(config, device, dtype, firstTokenOnly)).ToList();
+        var matmuls = new StepMatmuls(config, batch, sequence, firstTokenOnly);
         var (matmulTimes, referenceTimes) = (new List<double>(), new List<double>());
         try
         {
@@ -132,8 +144,8 @@ public static class TrainingStepBenchmark
             foreach (var run in runs) run.Dispose();
         }
         var matmulGflops = 2.0 * LargeMatmulSize * LargeMatmulSize * LargeMatmulSize / Median(referenceTimes) / 1e9;
-        return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Name, Median(run.Times),
-            3 * ForwardFlops(config, batch, sequence), matmulGflops, Median(matmulTimes), ProcessMemory.PeakResidentBytes)).ToList();
+        return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Name, firstTokenOnly,
+            Median(run.Times), 3 * ForwardFlops(config, batch, sequence, firstTokenOnly), matmulGflops, Median(matmulTimes), ProcessMemory.PeakResidentBytes)).ToList();
     }
 
     /// <summary>One model and the Trainer's optimizer setup, stepped in one precision;
@@ -149,10 +161,10 @@ public static class TrainingStepBenchmark
         public List<double> Times { get; } = [];
         public string Name => computeType is null ? "fp32" : "bf16";
 
-        public StepRun(BertConfig config, Device device, ScalarType? computeType)
+        public StepRun(BertConfig config, Device device, ScalarType? computeType, bool firstTokenOnly)
         {
             manual_seed(0);
-            model = new BertForSequenceClassification(config);
+            model = new BertForSequenceClassification(config) { FirstTokenOnlyInLastLayer = firstTokenOnly };
             model.to(device).train();
             CpuKernels.Instance.Apply(model, computeType); // as the Trainer, with the kernels on (the default)
             // The Trainer's defaults with the tutorial's weight decay; a constant rate, as the benchmark has no end.

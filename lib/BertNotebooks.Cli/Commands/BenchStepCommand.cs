@@ -26,6 +26,11 @@ public sealed class BenchStepCommand : ICliCommand
     readonly Option<string> _precision = CommandLineHost.Defaulted("--precision", "fp32, bf16 (times fp32 and bf16 in turn) or auto",
         PrecisionChoice.Fp32);
     readonly Option<int?> _threads = new("--threads") { Description = "LibTorch threads (default: one per core)" };
+    readonly Option<bool> _everyRow = new("--every-row")
+    {
+        Description = "The last layer computes every token's row, as Hugging Face's model (and the scripts' PyTorch peers) do; " +
+            "by default it computes [CLS]'s alone, all the classifier reads"
+    };
     readonly Option<bool> _tf32 = new("--tf32") { Description = "Allow TF32 matmuls on NVIDIA GPUs (off by default, as in PyTorch)" };
     readonly Option<bool> _json = new("--json")
     {
@@ -36,7 +41,7 @@ public sealed class BenchStepCommand : ICliCommand
     {
         var command = new Command("bench-step",
             "Time forward+backward+AdamW steps of a BERT of a given shape; with bf16, fp32 and bf16 in turn")
-            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _tf32, _json };
+            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _everyRow, _tf32, _json };
         command.SetAction((result, cancel) => Task.FromResult(Run(result)));
         return command;
     }
@@ -66,7 +71,7 @@ public sealed class BenchStepCommand : ICliCommand
             if (parts.Length != 2 || !int.TryParse(parts[0], out int batch) || !int.TryParse(parts[1], out int sequence))
                 throw new ArgumentException($"--shapes takes BATCHxSEQ pairs such as 8x512,32x128, not '{shape}'.");
             var results = TrainingStepBenchmark.Run(TrainingStepBenchmark.Shape(preset), batch, sequence, steps, warmup, device,
-                computeTypes, progress);
+                computeTypes, progress, firstTokenOnly: !args.GetValue(_everyRow));
             foreach (var result in results)
                 Console.WriteLine(args.GetValue(_json) ? Json(preset, result, tf32) : result.ToString());
             if (args.GetValue(_json)) continue;
@@ -100,7 +105,7 @@ public sealed class BenchStepCommand : ICliCommand
         ["dtype"] = r.Precision == "fp32" && tf32 ? "tf32" : r.Precision,
         ["median_step_s"] = r.MedianStepSeconds, ["samples_per_s"] = r.Batch / r.MedianStepSeconds,
         ["achieved_gflops"] = Math.Round(r.AchievedGflops, 1), ["matmul_gflops"] = Math.Round(r.MatmulGflops, 1),
-        ["step_matmuls_s"] = r.StepMatmulsSeconds,
+        ["step_matmuls_s"] = r.StepMatmulsSeconds, ["first_token_only"] = r.FirstTokenOnly,
         ["peak_rss_mib"] = r.PeakRssBytes is long b ? Math.Round(b / 1048576.0) : null, ["device"] = r.Device,
     });
 }

@@ -12,17 +12,40 @@ public sealed class TrainingStepBenchmarkTests
         VocabSize = 100, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 64, NumLabels = 3,
     };
 
-    public static TheoryData<string, int, int> Shapes => new() { { "minilm", 8, 128 }, { "bert-base", 8, 512 }, { "minilm", 3, 17 } };
+    public static TheoryData<string, int, int, bool> Shapes => new()
+    {
+        { "minilm", 8, 128, true }, { "bert-base", 8, 512, true }, { "minilm", 3, 17, true },
+        { "minilm", 8, 128, false }, { "bert-base", 8, 512, false },
+    };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void The_steps_matmuls_add_up_to_three_forward_passes_of_matmul_flops(string preset, int batch, int sequence)
+    public void The_steps_matmuls_add_up_to_three_forward_passes_of_matmul_flops(string preset, int batch, int sequence,
+        bool firstTokenOnly)
     {
         var config = TrainingStepBenchmark.Shape(preset);
 
-        var matmuls = new StepMatmuls(config, batch, sequence);
+        var matmuls = new StepMatmuls(config, batch, sequence, firstTokenOnly);
 
-        Assert.Equal(3 * TrainingStepBenchmark.ForwardFlops(config, batch, sequence), matmuls.Flops, 1e-9 * matmuls.Flops);
+        Assert.Equal(3 * TrainingStepBenchmark.ForwardFlops(config, batch, sequence, firstTokenOnly), matmuls.Flops,
+            1e-9 * matmuls.Flops);
+    }
+
+    [Fact]
+    public void Computing_cls_alone_in_the_last_layer_saves_that_layers_work_for_the_other_tokens_but_their_keys_and_values()
+    {
+        var c = TrainingStepBenchmark.MiniLMShape();
+        const int batch = 8, sequence = 128;
+        double otherTokens = batch * (sequence - 1.0), h = c.HiddenSize, f = c.IntermediateSize;
+        // Per token, the query and output projections (2 x 2H²), the feed-forward block (2 x 2HF), and its row of
+        // attention scores and of the weighted values (2 x 2TH): multiply-adds counted twice.
+        double saved = otherTokens * (4 * h * h + 4 * h * f + 4 * sequence * h);
+
+        var everyRow = TrainingStepBenchmark.ForwardFlops(c, batch, sequence, firstTokenOnly: false);
+        var firstTokenOnly = TrainingStepBenchmark.ForwardFlops(c, batch, sequence, firstTokenOnly: true);
+
+        Assert.Equal(saved, everyRow - firstTokenOnly, 1e-9 * saved);
+        Assert.InRange(1 - firstTokenOnly / everyRow, 0.13, 0.15); // a seventh of a 6-layer model's matmuls
     }
 
     [Fact]

@@ -24,11 +24,18 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, hidden, additiveMask);
+
+    /// <summary>The block for the tokens of <paramref name="queries"/>, attending to every token of <paramref name="hidden"/>.</summary>
+    /// <param name="queries">(B, Tq, H): every token, or the first (the last layer of a classifier)</param>
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T)</param>
+    /// <returns>(B, Tq, H)</returns>
+    public Tensor forward(Tensor queries, Tensor hidden, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
-        var context = @self.forward(hidden, additiveMask);     // (B, T, H): the heads' weighted values, concatenated
-        var attentionOutput = output.forward(context, hidden); // (B, T, H): LayerNorm(dense + residual)
+        var context = @self.forward(queries, hidden, additiveMask); // (B, Tq, H): the heads' weighted values, concatenated
+        var attentionOutput = output.forward(context, queries);    // (B, Tq, H): LayerNorm(dense + residual)
         return scope.MoveToOuter(attentionOutput);
     }
 }

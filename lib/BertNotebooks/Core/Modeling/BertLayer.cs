@@ -25,12 +25,20 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, hidden, additiveMask);
+
+    /// <summary>The block's output for the tokens of <paramref name="queries"/> only; they attend to every token of
+    /// <paramref name="hidden"/>. The rows of the full block's output for those tokens, computed alone.</summary>
+    /// <param name="queries">(B, Tq, H): every token, or the first (the last layer of a classifier)</param>
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T)</param>
+    /// <returns>(B, Tq, H)</returns>
+    public Tensor forward(Tensor queries, Tensor hidden, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
-        var attentionOutput = attention.forward(hidden, additiveMask);        // (B, T, H)
-        var intermediateOutput = intermediate.forward(attentionOutput);       // (B, T, FFN)
-        var layerOutput = output.forward(intermediateOutput, attentionOutput); // (B, T, H): LayerNorm(dense + residual)
+        var attentionOutput = attention.forward(queries, hidden, additiveMask); // (B, Tq, H)
+        var intermediateOutput = intermediate.forward(attentionOutput);         // (B, Tq, FFN)
+        var layerOutput = output.forward(intermediateOutput, attentionOutput);  // (B, Tq, H): LayerNorm(dense + residual)
         return scope.MoveToOuter(layerOutput);
     }
 }

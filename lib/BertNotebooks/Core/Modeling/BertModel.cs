@@ -48,11 +48,17 @@ public sealed class BertModel : nn.Module<EncodedBatch, BertModelOutput>
         BertInit.Initialise(this, config);
     }
 
-    public override BertModelOutput forward(EncodedBatch batch)
+    public override BertModelOutput forward(EncodedBatch batch) => forward(batch, firstTokenOnly: false);
+
+    /// <param name="batch">the token ids, attention mask and token types, each (B, T)</param>
+    /// <param name="firstTokenOnly">the last layer computes [CLS]'s row alone: LastHiddenState is (B, 1, H), all the pooler
+    /// reads (<see cref="BertEncoder.forward(Tensor, Tensor, bool)"/>)</param>
+    public BertModelOutput forward(EncodedBatch batch, bool firstTokenOnly)
     {
         using var scope = NewDisposeScope();
         var embedded = embeddings.forward(batch.InputIds, batch.TokenTypeIds);       // (B, T, H)
-        var hidden = encoder.forward(embedded, AdditiveMask(batch.AttentionMask, embedded.dtype)); // (B, T, H)
+        var additiveMask = AdditiveMask(batch.AttentionMask, embedded.dtype);           // (B, 1, 1, T)
+        var hidden = encoder.forward(embedded, additiveMask, firstTokenOnly);         // (B, T, H), or (B, 1, H)
         var pooled = pooler?.forward(hidden);                                           // (B, H)
         scope.MoveToOuter(embedded, hidden);
         if (pooled is not null) scope.MoveToOuter(pooled);

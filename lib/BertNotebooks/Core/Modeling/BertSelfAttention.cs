@@ -30,14 +30,25 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T): 0 where a key may be attended to, float32's minimum where it is padding</param>
     /// <returns>(B, T, H)</returns>
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, hidden, additiveMask);
+
+    /// <summary>
+    /// Attention for the tokens of <paramref name="queries"/> only, over every token of <paramref name="hidden"/>: the
+    /// queries from the first, the keys and values from the second, as HF's cross-attention takes them from other states.
+    /// The last layer of a classifier passes the [CLS] row alone (<see cref="BertEncoder.forward(Tensor, Tensor, bool)"/>).
+    /// </summary>
+    /// <param name="queries">(B, Tq, H): every token (<paramref name="hidden"/> itself), or the first</param>
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T)</param>
+    /// <returns>(B, Tq, H)</returns>
+    public Tensor forward(Tensor queries, Tensor hidden, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
-        var (b, t) = (hidden.shape[0], hidden.shape[1]);
-        var (q, k, v) = (Heads(query, hidden), Heads(key, hidden), Heads(value, hidden)); // (B, nh, T, hs) each
-        var probabilities = dropout.forward(Probabilities(q, k, additiveMask));             // (B, nh, T, T)
-        var context = probabilities.matmul(v);                                              // (B, nh, T, hs)
-        return scope.MoveToOuter(context.transpose(1, 2).reshape(b, t, heads * headSize));  // (B, T, H)
+        var (b, tq) = (queries.shape[0], queries.shape[1]);
+        var (q, k, v) = (Heads(query, queries), Heads(key, hidden), Heads(value, hidden)); // (B, nh, Tq or T, hs)
+        var probabilities = dropout.forward(Probabilities(q, k, additiveMask));               // (B, nh, Tq, T)
+        var context = probabilities.matmul(v);                                                // (B, nh, Tq, hs)
+        return scope.MoveToOuter(context.transpose(1, 2).reshape(b, tq, heads * headSize));   // (B, Tq, H)
     }
 
     /// <summary>

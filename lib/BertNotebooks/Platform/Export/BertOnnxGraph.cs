@@ -6,9 +6,10 @@ namespace BertNotebooks.Export;
 /// <summary>
 /// HF BertForSequenceClassification in eval mode (no dropout) written as an ONNX graph, module by module in forward order,
 /// with the state dict's tensors as initializers under their HF names (a linear weight transposed, with
-/// <c>.transposed</c> after its name). The graph is what transformers' ONNX export gives:
+/// <c>.transposed</c> after its name). The graph has the interface of transformers' ONNX export:
 /// inputs input_ids, attention_mask, token_type_ids (int64, batch_size x sequence_length), output logits (float32,
-/// batch_size x num_labels).
+/// batch_size x num_labels). Its last layer computes [CLS]'s row alone, as the library's classifier does
+/// (<see cref="BertForSequenceClassification.FirstTokenOnlyInLastLayer"/>): the same logits for less work.
 /// </summary>
 public static class BertOnnxGraph
 {
@@ -27,8 +28,12 @@ public static class BertOnnxGraph
 
         var hidden = Embeddings(g, weights, config, inputIds, tokenTypeIds);       // (B, T, H)
         var mask = AdditiveMask(g, attentionMask);                                 // (B, 1, 1, T)
-        for (int layer = 0; layer < config.NumHiddenLayers; layer++)
-            hidden = Layer(g, weights, config, $"bert.encoder.layer.{layer}", hidden, mask); // (B, T, H)
+        for (int layer = 0; layer < config.NumHiddenLayers - 1; layer++)
+            hidden = Layer(g, weights, config, $"bert.encoder.layer.{layer}", hidden, hidden, mask); // (B, T, H)
+        var last = $"bert.encoder.layer.{config.NumHiddenLayers - 1}";
+        var cls = g.Op("Slice", $"{last}.first_token", [hidden, g.Int64s($"{last}.zero", [0], 1), g.Int64s($"{last}.one", [1], 1),
+            g.Int64s($"{last}.axis1", [1], 1)]);                                 // (B, 1, H): [CLS]'s row, the queries
+        hidden = Layer(g, weights, config, last, cls, hidden, mask);               // (B, 1, H)
         var pooled = Pooler(g, weights, hidden);                                   // (B, H)
         var logits = Linear(g, weights, "classifier", pooled);                     // (B, C)
         g.Output(logits, Logits, OnnxType.Float, BatchSize, (long)config.NumLabels);
@@ -61,34 +66,36 @@ public static class BertOnnxGraph
         return g.Op("Unsqueeze", p, [additive, g.Int64s($"{p}.axes", [1, 2], 2)]); // (B, 1, 1, T)
     }
 
-    /// <summary>attention → intermediate → output (BertLayer).</summary>
-    static string Layer(OnnxGraph g, Weights w, BertConfig config, string p, string hidden, string mask)
+    /// <summary>attention → intermediate → output (BertLayer) for the rows of <paramref name="queries"/> (every token, or
+    /// [CLS] alone in the last layer), attending to every token of <paramref name="hidden"/>.</summary>
+    static string Layer(OnnxGraph g, Weights w, BertConfig config, string p, string queries, string hidden, string mask)
     {
-        var attended = SelfAttention(g, w, config, $"{p}.attention.self", hidden, mask);                   // (B, T, H)
-        var attention = ResidualOutput(g, w, config, $"{p}.attention.output", attended, hidden);           // (B, T, H)
+        var attended = SelfAttention(g, w, config, $"{p}.attention.self", queries, hidden, mask);          // (B, Tq, H)
+        var attention = ResidualOutput(g, w, config, $"{p}.attention.output", attended, queries);          // (B, Tq, H)
         var intermediate = Activation(g, config.HiddenAct, $"{p}.intermediate.intermediate_act_fn",
-            Linear(g, w, $"{p}.intermediate.dense", attention));                                           // (B, T, I)
-        return ResidualOutput(g, w, config, $"{p}.output", intermediate, attention);                       // (B, T, H)
+            Linear(g, w, $"{p}.intermediate.dense", attention));                                           // (B, Tq, I)
+        return ResidualOutput(g, w, config, $"{p}.output", intermediate, attention);                       // (B, Tq, H)
     }
 
-    /// <summary>softmax(Q Kᵀ / √hs + mask) V for each head (BertSelfAttention).</summary>
-    static string SelfAttention(OnnxGraph g, Weights w, BertConfig config, string p, string hidden, string mask)
+    /// <summary>softmax(Q Kᵀ / √hs + mask) V for each head (BertSelfAttention): Q from <paramref name="queries"/>, K and V
+    /// from <paramref name="hidden"/>.</summary>
+    static string SelfAttention(OnnxGraph g, Weights w, BertConfig config, string p, string queries, string hidden, string mask)
     {
         int heads = config.NumAttentionHeads, headSize = config.AttentionHeadSize;
         var splitShape = g.Int64s($"{p}.split_heads", [0, 0, heads, headSize], 4); // 0 keeps B and T
-        string Heads(string projection, long[] perm) => g.Op("Transpose", $"{p}.{projection}.heads",
-            [g.Op("Reshape", $"{p}.{projection}.split", [Linear(g, w, $"{p}.{projection}", hidden), splitShape])],
+        string Heads(string projection, string x, long[] perm) => g.Op("Transpose", $"{p}.{projection}.heads",
+            [g.Op("Reshape", $"{p}.{projection}.split", [Linear(g, w, $"{p}.{projection}", x), splitShape])],
             new OnnxAttribute("perm", Ints: perm));
-        var q = Heads("query", [0, 2, 1, 3]);  // (B, nh, T, hs)
-        var kT = Heads("key", [0, 2, 3, 1]);   // (B, nh, hs, T)
-        var v = Heads("value", [0, 2, 1, 3]);  // (B, nh, T, hs)
+        var q = Heads("query", queries, [0, 2, 1, 3]);  // (B, nh, Tq, hs)
+        var kT = Heads("key", hidden, [0, 2, 3, 1]);    // (B, nh, hs, T)
+        var v = Heads("value", hidden, [0, 2, 1, 3]);   // (B, nh, T, hs)
         var scores = g.Op("Mul", $"{p}.scaled_scores",
-            [g.Op("MatMul", $"{p}.scores", [q, kT]), g.Scalar($"{p}.scale", (float)(1.0 / Math.Sqrt(headSize)))]); // (B, nh, T, T)
+            [g.Op("MatMul", $"{p}.scores", [q, kT]), g.Scalar($"{p}.scale", (float)(1.0 / Math.Sqrt(headSize)))]); // (B, nh, Tq, T)
         var probabilities = g.Op("Softmax", $"{p}.probabilities", [g.Op("Add", $"{p}.masked_scores", [scores, mask])],
-            new OnnxAttribute("axis", Int: -1));                                                                     // (B, nh, T, T)
+            new OnnxAttribute("axis", Int: -1));                                                                     // (B, nh, Tq, T)
         var context = g.Op("Transpose", $"{p}.context.heads", [g.Op("MatMul", $"{p}.context", [probabilities, v])],
-            new OnnxAttribute("perm", Ints: [0, 2, 1, 3]));                                                          // (B, T, nh, hs)
-        return g.Op("Reshape", $"{p}.context.merged", [context, g.Int64s($"{p}.merge_heads", [0, 0, heads * headSize], 3)]); // (B, T, H)
+            new OnnxAttribute("perm", Ints: [0, 2, 1, 3]));                                                          // (B, Tq, nh, hs)
+        return g.Op("Reshape", $"{p}.context.merged", [context, g.Int64s($"{p}.merge_heads", [0, 0, heads * headSize], 3)]); // (B, Tq, H)
     }
 
     /// <summary>dense → LayerNorm(x + residual) (HF's BertSelfOutput and BertOutput).</summary>
