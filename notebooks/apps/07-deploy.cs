@@ -23,7 +23,7 @@ using BertNotebooks.Notebooks;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Tokenizers;
 
-return NotebookApp.Run(args, ["profile", "runName", "modelFolder"], Cells);
+return NotebookApp.Run(args, ["profile", "runName", "modelFolder", "parityDocuments"], Cells);
 
 void Cells(NotebookApp notebookApp)
 {
@@ -40,10 +40,10 @@ void Cells(NotebookApp notebookApp)
     // `best-model/onnx/model.onnx` (and `tokenizer.json`, if the folder was saved before the library wrote it).
     //
     // **You will be able to:** export a fine-tuned BERT classifier to ONNX; check an export against the original on
-    // every validation document; compare the files' sizes and the two engines' speed; write the few lines an app needs:
-    // Microsoft.ML.Tokenizers' `BertTokenizer` and an ONNX Runtime session.
+    // validation documents, logit by logit; compare the files' sizes and the two engines' speed; write the few lines an
+    // app needs: Microsoft.ML.Tokenizers' `BertTokenizer` and an ONNX Runtime session.
     //
-    // **Time:** seconds in the smoke profile; in `quick`, a minute or two (the validation set goes through both
+    // **Time:** seconds in the smoke profile; in `quick`, under a minute (256 validation texts go through both
     // engines).
     ConsoleDisplay.Heading("07 · Deploy: the model without LibTorch");
 
@@ -67,10 +67,12 @@ void Cells(NotebookApp notebookApp)
     string? profile = null;  // null: the series' profile, from notebooks/profile.txt or BERTNB_PROFILE
     string? runName = null;
     string? modelFolder = null;  // null: the run's best model
+    int? parityDocuments = 256;  // validation texts the two engines are compared on; null: all of them
     // The command line sets them: --profile VALUE, --run-name VALUE, --model-folder VALUE, ...
     profile = notebookApp.Parameter("profile", profile);
     runName = notebookApp.Parameter("runName", runName);
     modelFolder = notebookApp.Parameter("modelFolder", modelFolder);
+    parityDocuments = notebookApp.Parameter("parityDocuments", parityDocuments);
 
     // ---- cell 6 ----
     var run = RunSettings.Open(profile, runName);  // the run's settings, from its run.json
@@ -81,10 +83,11 @@ void Cells(NotebookApp notebookApp)
     // ## Export to ONNX
     // An ONNX file is a graph of standard operators (`MatMul`, `Add`, `LayerNormalization`, `Softmax`, `Erf` for the
     // exact GELU) with the weights inside it. `OnnxExport` reads the folder's `model.safetensors` and writes the graph
-    // module by module, in the order of `forward`: embeddings, the encoder layers, the pooler's `tanh` on `[CLS]`, the
-    // classifier. Dropout is gone: this is the model in eval mode. The inputs are the three tensors the tokenizer
-    // makes, `input_ids`, `attention_mask` and `token_type_ids`, each with two named axes, `batch_size` and
-    // `sequence_length`, so one file takes any number of texts of any length; the output is `logits`.
+    // module by module, in the order of `forward`: embeddings, the encoder layers (the last for `[CLS]`'s row alone, as
+    // the library's classifier computes it: 03-model shows why), the pooler's `tanh` on `[CLS]`, the classifier.
+    // Dropout is gone: this is the model in eval mode. The inputs are the three tensors the tokenizer makes,
+    // `input_ids`, `attention_mask` and `token_type_ids`, each with two named axes, `batch_size` and `sequence_length`,
+    // so one file takes any number of texts of any length; the output is `logits`.
     ConsoleDisplay.Heading("Export to ONNX");
 
     // ---- cell 8 ----
@@ -105,15 +108,16 @@ void Cells(NotebookApp notebookApp)
 
     // ---- cell 11 ----
     // ## Does ONNX Runtime agree with TorchSharp?
-    // The check that matters: the same texts through both engines. The library tokenizes the validation set once;
-    // TorchSharp and ONNX Runtime each run the same batches (sorted by length, padded to the longest text of each
-    // batch), and we compare every logit. Float32 arithmetic done in a different order rounds differently, so the
-    // logits differ in the last digits; a wrong graph (a missing mask, a transposed weight) would differ by whole
-    // units. The same table times both engines on the same texts.
+    // The check that matters: the same texts through both engines. The library tokenizes the first `parityDocuments`
+    // validation texts once (256 by default: a random sample, since the split is random; `null` takes all of them,
+    // which at the full profile's 512 tokens takes minutes); TorchSharp and ONNX Runtime each run the same batches
+    // (sorted by length, padded to the longest text of each batch), and we compare every logit. Float32 arithmetic done
+    // in a different order rounds differently, so the logits differ in the last digits; a wrong graph (a missing mask,
+    // a transposed weight) would differ by whole units. The same table times both engines on the same texts.
     ConsoleDisplay.Heading("Does ONNX Runtime agree with TorchSharp?");
 
     // ---- cell 12 ----
-    var validation = RecipeStages.LoadSplits(run).Validation.Examples.Select(e => e.Text).ToList();
+    var validation = RecipeStages.LoadSplits(run).Validation.Examples.Select(e => e.Text).Take(parityDocuments ?? int.MaxValue).ToList();
     var parity = OnnxParity.Compare(bestModel, validation, run.MaxLength);
     ConsoleDisplay.Show(DeployViews.Parity(parity));
 
