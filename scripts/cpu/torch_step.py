@@ -5,8 +5,8 @@ FFN 1536, vocab 30522), batch 8 x 128 tokens, forward with Hugging Face's dropou
 probabilities, each sublayer's output and before the classifier), cross-entropy, backward, gradient clipping to norm 1.0,
 AdamW (lr 5e-5, betas 0.9/0.999, eps 1e-8, weight decay 0.01 on all but biases and LayerNorm weights), 2 warm-up steps and
 the median of 10. Uses transformers' BertForSequenceClassification where it is installed, else the same BERT written here
-in plain torch (Debian's python3-torch has no transformers). Then runs `bertnb bench-step --every-row --json` (its last layer
-computing every token's row, as HF's does, not only [CLS]'s, the library's default) and prints the ratio.
+in plain torch (Debian's python3-torch has no transformers). Then runs `bertnb bench-step --last-layer every-row --json`
+(its last layer computing every token's row, as HF's does, not [CLS]'s alone, the library's default) and prints the ratio.
 
     /usr/bin/python3 scripts/cpu/torch_step.py   # Debian: apt-get install python3-torch libopenblas0-pthread
 """
@@ -154,7 +154,7 @@ def blas_libraries():
 def bench_step(repository, batch, seq, steps, warmup, threads):
     command = ["dotnet", "run", "--project", os.path.join(repository, "lib", "BertNotebooks.Cli"), "-c", "Release", "--",
                "bench-step", "--preset", "minilm", "--shapes", f"{batch}x{seq}", "--steps", str(steps), "--warmup", str(warmup),
-               "--precision", "fp32", "--threads", str(threads), "--every-row", "--json"]  # every row of the last layer, as HF
+               "--precision", "fp32", "--threads", str(threads), "--last-layer", "every-row", "--json"]
     run = subprocess.run(command, capture_output=True, text=True, check=True)
     lines = run.stdout.splitlines()
     return lines[0], json.loads(next(l for l in lines if l.startswith("{")))

@@ -16,10 +16,10 @@ shapes="${SHAPES:-8x512,32x128}"
 presets="${PRESETS:-bert-base minilm}"
 results="$(mktemp -d)"
 for preset in $presets; do
-  # --precision bf16 times fp32 and bf16 (autocast-style mixed precision) in turn: one JSON line each. --every-row: the
+  # --precision bf16 times fp32 and bf16 (autocast-style mixed precision) in turn: one JSON line each. --last-layer every-row: the
   # last layer computes every token's row, as HF's model does (the library's classifier computes [CLS]'s alone).
-  dotnet "$gpu/bertnb/bertnb.dll" bench-step --preset "$preset" --device cuda --shapes "$shapes" --steps 30 --warmup 5 --precision bf16 --every-row --json | tee -a "$results/bertnb.jsonl"
-  dotnet "$gpu/bertnb/bertnb.dll" bench-step --preset "$preset" --device cuda --shapes "$shapes" --steps 30 --warmup 5 --tf32 --every-row --json | tee -a "$results/bertnb.jsonl"
+  dotnet "$gpu/bertnb/bertnb.dll" bench-step --preset "$preset" --device cuda --shapes "$shapes" --steps 30 --warmup 5 --precision bf16 --last-layer every-row --json | tee -a "$results/bertnb.jsonl"
+  dotnet "$gpu/bertnb/bertnb.dll" bench-step --preset "$preset" --device cuda --shapes "$shapes" --steps 30 --warmup 5 --tf32 --last-layer every-row --json | tee -a "$results/bertnb.jsonl"
   # The same shapes, fp32, TF32 and bf16 (torch.autocast, as the HF Trainer's bf16=True).
   python3 scripts/gpu/hf_step_benchmark.py --preset "$preset" --shapes "$shapes" --dtypes fp32,tf32,bf16 --steps 30 --warmup 5 | tee -a "$results/hf.jsonl"
 done

@@ -75,8 +75,8 @@ public static class TrainingStepBenchmark
                     "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
                     Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize,
                     Config.NumLabels, Batch, Sequence, Device),
-                string.Format(inv, "median {0} step (forward + backward + clipping + AdamW): {1:F1} ms", Precision,
-                    MedianStepSeconds * 1e3),
+                string.Format(inv, "median {0} step (forward + backward + clipping + AdamW; the last layer {1}): {2:F1} ms",
+                    Precision, FirstTokenOnly ? "for [CLS] alone" : "for every token", MedianStepSeconds * 1e3),
                 string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9,
                     FirstTokenOnly ? FlopFormula : EveryRowFlopFormula),
                 string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
@@ -102,13 +102,21 @@ public static class TrainingStepBenchmark
         ];
     }
 
-    /// <param name="computeTypes">the precisions to time: null for float32, BFloat16 for bf16 mixed precision</param>
-    /// <param name="progress">receives a line per phase and per timed step</param>
-    /// <param name="firstTokenOnly">false: the last layer computes every token's row, as Hugging Face's model does
+    /// <summary>One way to step: a precision, and whether the last layer computes [CLS]'s row alone.</summary>
+    /// <param name="ComputeType">null for float32, BFloat16 for bf16 mixed precision</param>
+    /// <param name="FirstTokenOnly">false: the last layer computes every token's row, as Hugging Face's model does
     /// (<see cref="BertForSequenceClassification.FirstTokenOnlyInLastLayer"/>)</param>
-    /// <returns>one result per entry of <paramref name="computeTypes"/>, in that order</returns>
+    public readonly record struct Variant(ScalarType? ComputeType, bool FirstTokenOnly = true)
+    {
+        public string Precision => ComputeType is null ? "fp32" : "bf16";
+        public string Name => FirstTokenOnly ? Precision : Precision + ", every row";
+    }
+
+    /// <param name="variants">the ways to time, stepped in turn</param>
+    /// <param name="progress">receives a line per phase and per timed step</param>
+    /// <returns>one result per entry of <paramref name="variants"/>, in that order</returns>
     public static IReadOnlyList<Result> Run(BertConfig config, int batch, int sequence, int steps, int warmupSteps, Device device,
-        IReadOnlyList<ScalarType?> computeTypes, IProgress<string>? progress = null, bool firstTokenOnly = true)
+        IReadOnlyList<Variant> variants, IProgress<string>? progress = null)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "--steps must be at least 1.");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "--batch must be at least 1.");
@@ -121,21 +129,21 @@ public static class TrainingStepBenchmark
         using var types = zeros([batch, sequence], dtype: ScalarType.Int64, device: device);
         using var labels = randint(0, config.NumLabels, [batch], dtype: ScalarType.Int64, device: device);
         var data = new EncodedBatch(ids, mask, types, labels);
-        var runs = computeTypes.Select(dtype => new StepRun(config, device, dtype, firstTokenOnly)).ToList();
-        var matmuls = new StepMatmuls(config, batch, sequence, firstTokenOnly);
-        var (matmulTimes, referenceTimes) = (new List<double>(), new List<double>());
+        var runs = variants.Select(variant => new StepRun(config, device, variant, new StepMatmuls(config, batch, sequence,
+            variant.FirstTokenOnly))).ToList();
+        var referenceTimes = new List<double>();
         try
         {
             for (int i = 0; i < warmupSteps; i++)
-                foreach (var run in runs) { run.Step(data); progress?.Report($"{run.Name} warm-up step {i + 1}/{warmupSteps}"); }
+                foreach (var run in runs) { run.Step(data); progress?.Report($"{run.Variant.Name} warm-up step {i + 1}/{warmupSteps}"); }
             for (int i = 0; i < steps; i++)
                 foreach (var run in runs)
                 {
                     run.Times.Add(run.Step(data));
-                    progress?.Report(string.Format(CultureInfo.InvariantCulture, "{0} step {1}/{2}: {3:F1} ms", run.Name, i + 1, steps,
-                        run.Times[^1] * 1e3));
+                    progress?.Report(string.Format(CultureInfo.InvariantCulture, "{0} step {1}/{2}: {3:F1} ms", run.Variant.Name,
+                        i + 1, steps, run.Times[^1] * 1e3));
                     // The references between the steps, not after them: a shared machine whose speed drifts slows both alike.
-                    matmulTimes.Add(matmuls.Seconds(device));
+                    run.MatmulTimes.Add(run.Matmuls.Seconds(device));
                     referenceTimes.Add(LargeMatmulSeconds(device));
                 }
         }
@@ -144,34 +152,39 @@ public static class TrainingStepBenchmark
             foreach (var run in runs) run.Dispose();
         }
         var matmulGflops = 2.0 * LargeMatmulSize * LargeMatmulSize * LargeMatmulSize / Median(referenceTimes) / 1e9;
-        return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Name, firstTokenOnly,
-            Median(run.Times), 3 * ForwardFlops(config, batch, sequence, firstTokenOnly), matmulGflops, Median(matmulTimes), ProcessMemory.PeakResidentBytes)).ToList();
+        return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Variant.Precision,
+            run.Variant.FirstTokenOnly, Median(run.Times), 3 * ForwardFlops(config, batch, sequence, run.Variant.FirstTokenOnly),
+            matmulGflops, Median(run.MatmulTimes),
+            ProcessMemory.PeakResidentBytes)).ToList();
     }
 
-    /// <summary>One model and the Trainer's optimizer setup, stepped in one precision;
-    /// the same seed gives every precision the same weights.</summary>
+    /// <summary>One model and the Trainer's optimizer setup, stepped one way (<see cref="Variant"/>), and the step's matmuls
+    /// alone; the same seed gives every way the same weights.</summary>
     sealed class StepRun : IDisposable
     {
         readonly BertForSequenceClassification model;
         readonly OptimizerStepper stepper;
         readonly Device device;
-        readonly ScalarType? computeType;
 
+        public Variant Variant { get; }
+        public StepMatmuls Matmuls { get; }
         /// <summary>The seconds of the timed steps (the caller adds them; warm-up steps are not kept).</summary>
         public List<double> Times { get; } = [];
-        public string Name => computeType is null ? "fp32" : "bf16";
+        /// <summary>The seconds of the step's matmuls alone, timed after each step.</summary>
+        public List<double> MatmulTimes { get; } = [];
 
-        public StepRun(BertConfig config, Device device, ScalarType? computeType, bool firstTokenOnly)
+        public StepRun(BertConfig config, Device device, Variant variant, StepMatmuls matmuls)
         {
             manual_seed(0);
-            model = new BertForSequenceClassification(config) { FirstTokenOnlyInLastLayer = firstTokenOnly };
+            model = new BertForSequenceClassification(config) { FirstTokenOnlyInLastLayer = variant.FirstTokenOnly };
             model.to(device).train();
-            CpuKernels.Instance.Apply(model, computeType); // as the Trainer, with the kernels on (the default)
+            CpuKernels.Instance.Apply(model, variant.ComputeType); // as the Trainer, with the kernels on (the default)
             // The Trainer's defaults with the tutorial's weight decay; a constant rate, as the benchmark has no end.
             var args = new TrainingArguments { WeightDecay = 0.01, LrSchedulerType = LearningRateSchedule.Constant };
             stepper = new OptimizerStepper(model, args, totalSteps: 1, warmupSteps: 0, CpuKernels.Instance);
             this.device = device;
-            this.computeType = computeType;
+            Variant = variant;
+            Matmuls = matmuls;
         }
 
         /// <summary>The Trainer's step (forward, backward, clipping, AdamW, zero_grad); returns the seconds it took.</summary>

@@ -26,11 +26,9 @@ public sealed class BenchStepCommand : ICliCommand
     readonly Option<string> _precision = CommandLineHost.Defaulted("--precision", "fp32, bf16 (times fp32 and bf16 in turn) or auto",
         PrecisionChoice.Fp32);
     readonly Option<int?> _threads = new("--threads") { Description = "LibTorch threads (default: one per core)" };
-    readonly Option<bool> _everyRow = new("--every-row")
-    {
-        Description = "The last layer computes every token's row, as Hugging Face's model (and the scripts' PyTorch peers) do; " +
-            "by default it computes [CLS]'s alone, all the classifier reads"
-    };
+    readonly Option<string> _lastLayer = CommandLineHost.Defaulted("--last-layer",
+        "cls: the last layer computes [CLS]'s row alone, as the library's classifier; every-row: every token's, as Hugging " +
+        "Face's model (and the scripts' PyTorch peers); both: the two in turn, and the speed-up", LastLayer.Cls);
     readonly Option<bool> _tf32 = new("--tf32") { Description = "Allow TF32 matmuls on NVIDIA GPUs (off by default, as in PyTorch)" };
     readonly Option<bool> _json = new("--json")
     {
@@ -41,7 +39,7 @@ public sealed class BenchStepCommand : ICliCommand
     {
         var command = new Command("bench-step",
             "Time forward+backward+AdamW steps of a BERT of a given shape; with bf16, fp32 and bf16 in turn")
-            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _everyRow, _tf32, _json };
+            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _lastLayer, _tf32, _json };
         command.SetAction((result, cancel) => Task.FromResult(Run(result)));
         return command;
     }
@@ -65,22 +63,53 @@ public sealed class BenchStepCommand : ICliCommand
         // Emulated bf16 is about 40x slower: a few steps show the ratio.
         if (precision.Warning is not null) (steps, warmup) = (Math.Min(steps, 2), Math.Min(warmup, 1));
         IReadOnlyList<torch.ScalarType?> computeTypes = precision.Bf16 ? [null, torch.ScalarType.BFloat16] : [null];
+        IReadOnlyList<bool> lastLayers = LastLayer.FirstTokenOnly(args.GetValue(_lastLayer)!);
+        var variants = computeTypes.SelectMany(dtype => lastLayers.Select(firstTokenOnly =>
+            new TrainingStepBenchmark.Variant(dtype, firstTokenOnly))).ToList();
         foreach (var shape in args.GetValue(_shapes)!.Split(','))
         {
             var parts = shape.Split('x');
             if (parts.Length != 2 || !int.TryParse(parts[0], out int batch) || !int.TryParse(parts[1], out int sequence))
                 throw new ArgumentException($"--shapes takes BATCHxSEQ pairs such as 8x512,32x128, not '{shape}'.");
             var results = TrainingStepBenchmark.Run(TrainingStepBenchmark.Shape(preset), batch, sequence, steps, warmup, device,
-                computeTypes, progress, firstTokenOnly: !args.GetValue(_everyRow));
+                variants, progress);
             foreach (var result in results)
                 Console.WriteLine(args.GetValue(_json) ? Json(preset, result, tf32) : result.ToString());
             if (args.GetValue(_json)) continue;
             if (device.type == DeviceType.CPU) PrintDropout(TrainingStepBenchmark.Shape(preset), batch, sequence, precision.Bf16);
-            if (results.Count == 2)
-                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up bf16 vs fp32: {0:F2}x",
-                    results[0].MedianStepSeconds / results[1].MedianStepSeconds));
+            foreach (var (slower, faster, what) in SpeedUps(results))
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up {0}: {1:F2}x", what,
+                    slower.MedianStepSeconds / faster.MedianStepSeconds));
         }
         return CommandLineHost.Success;
+    }
+
+    /// <summary>The pairs of results one way apart: bf16 against fp32 (the same last layer), [CLS] alone against every row
+    /// (the same precision).</summary>
+    static IEnumerable<(TrainingStepBenchmark.Result Slower, TrainingStepBenchmark.Result Faster, string What)> SpeedUps(
+        IReadOnlyList<TrainingStepBenchmark.Result> results)
+    {
+        foreach (var fp32 in results.Where(r => r.Precision == PrecisionChoice.Fp32))
+            foreach (var bf16 in results.Where(r => r.Precision != PrecisionChoice.Fp32 && r.FirstTokenOnly == fp32.FirstTokenOnly))
+                yield return (fp32, bf16, $"bf16 vs fp32{(fp32.FirstTokenOnly ? "" : " (every row)")}");
+        foreach (var everyRow in results.Where(r => !r.FirstTokenOnly))
+            foreach (var cls in results.Where(r => r.FirstTokenOnly && r.Precision == everyRow.Precision))
+                yield return (everyRow, cls, $"{cls.Precision}, the last layer for [CLS] alone vs every row");
+    }
+
+    /// <summary>--last-layer's values.</summary>
+    static class LastLayer
+    {
+        public const string Cls = "cls", EveryRow = "every-row", Both = "both";
+
+        /// <summary>The ways to time, as <see cref="TrainingStepBenchmark.Variant.FirstTokenOnly"/> values.</summary>
+        public static IReadOnlyList<bool> FirstTokenOnly(string value) => value.Trim().ToLowerInvariant() switch
+        {
+            Cls => [true],
+            EveryRow => [false],
+            Both => [true, false],
+            _ => throw new ArgumentException($"--last-layer takes {Cls}, {EveryRow} or {Both}, not '{value}'."),
+        };
     }
 
     /// <summary>What the step's dropout costs with LibTorch's CPU bernoulli_ and with the parallel mask the model uses.</summary>

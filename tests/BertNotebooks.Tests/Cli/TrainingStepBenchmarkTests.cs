@@ -49,10 +49,22 @@ public sealed class TrainingStepBenchmarkTests
     }
 
     [Fact]
+    public void Both_last_layers_are_timed_in_turn_each_credited_with_its_own_flops()
+    {
+        var results = TrainingStepBenchmark.Run(Tiny, batch: 2, sequence: 8, steps: 2, warmupSteps: 1, torch.CPU,
+            [new TrainingStepBenchmark.Variant(null, FirstTokenOnly: true), new TrainingStepBenchmark.Variant(null, FirstTokenOnly: false)]);
+
+        Assert.Equal([true, false], results.Select(r => r.FirstTokenOnly));
+        Assert.Equal(3 * TrainingStepBenchmark.ForwardFlops(Tiny, 2, 8, firstTokenOnly: true), results[0].StepFlops);
+        Assert.Equal(3 * TrainingStepBenchmark.ForwardFlops(Tiny, 2, 8, firstTokenOnly: false), results[1].StepFlops);
+        Assert.Contains("the last layer for every token", results[1].ToString());
+    }
+
+    [Fact]
     public void A_float32_step_is_reported_with_its_matmuls_alone_and_the_rest()
     {
         var result = Assert.Single(TrainingStepBenchmark.Run(Tiny, batch: 2, sequence: 8, steps: 3, warmupSteps: 1,
-            torch.CPU, [null]));
+            torch.CPU, [new TrainingStepBenchmark.Variant(ComputeType: null)]));
 
         Assert.True(result.StepMatmulsSeconds > 0);
         Assert.True(result.MatmulGflops > 0);

@@ -25,16 +25,15 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="hidden">(B, T, H)</param>
     /// <param name="additiveMask">(B, 1, 1, T)</param>
     /// <param name="firstTokenOnly">the last block computes the first token's row alone, (B, 1, H): all a classifier reads
-    /// (its pooler takes [CLS]), for a sixth less work in a 6-layer model. Its [CLS] still attends to every token.</param>
+    /// (its pooler takes [CLS]), for about a seventh less work in a 6-layer model. Its [CLS] still attends to every
+    /// token.</param>
     /// <returns>(B, T, H), or (B, 1, H) with <paramref name="firstTokenOnly"/></returns>
     public Tensor forward(Tensor hidden, Tensor additiveMask, bool firstTokenOnly)
     {
         using var scope = NewDisposeScope();
         var blocks = Layers;
-        for (int i = 0; i < blocks.Count; i++)
-            hidden = firstTokenOnly && i == blocks.Count - 1
-                ? blocks[i].forward(hidden[.., ..1], hidden, additiveMask) // (B, 1, H): [CLS]'s row of the last block
-                : blocks[i].forward(hidden, additiveMask);                 // (B, T, H)
+        foreach (var block in blocks.SkipLast(firstTokenOnly ? 1 : 0)) hidden = block.forward(hidden, additiveMask); // (B, T, H)
+        if (firstTokenOnly) hidden = blocks[^1].forward(hidden[.., ..1], hidden, additiveMask); // (B, 1, H): [CLS]'s row alone
         return scope.MoveToOuter(hidden);
     }
 }
