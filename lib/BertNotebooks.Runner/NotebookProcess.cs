@@ -24,22 +24,14 @@ public sealed class NotebookProcess(RunOptions options, TextWriter output, TextW
     /// </summary>
     public async Task<IReadOnlyList<NotebookResult>> RunAllAsync(IReadOnlyList<string> notebookPaths, CancellationToken cancel)
     {
-        ParameterInjector.Validate(notebookPaths.Select(p => (Path.GetFileNameWithoutExtension(p), NotebookRunner.Read(p))).ToList(),
-            options.Parameters);
-        NotebookRunner.RequireWritable(options.OutputDir);
+        NotebookRunner.CheckBeforeRunning(notebookPaths, options);
         var parametersFile = Path.Combine(options.OutputDir, $".bertnb-run-parameters-{Environment.ProcessId}.json");
         // A name given twice (-p x=1 -p x=2) ends as its last value, as the in-process runner's injected assignments end.
         AtomicFile.WriteJson(parametersFile, options.Parameters.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Last().Value));
         try
         {
-            var results = new List<NotebookResult>();
-            foreach (var path in notebookPaths)
-            {
-                var result = await RunAsync(Path.GetFullPath(path), parametersFile, cancel);
-                results.Add(result);
-                if (!result.Succeeded || cancel.IsCancellationRequested) break;
-            }
-            return results;
+            return await NotebookRunner.InTurnAsync(notebookPaths, path => RunAsync(Path.GetFullPath(path), parametersFile, cancel),
+                cancel);
         }
         finally
         {

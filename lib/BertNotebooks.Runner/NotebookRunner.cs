@@ -30,12 +30,27 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
     /// </summary>
     public async Task<IReadOnlyList<NotebookResult>> RunAllAsync(IReadOnlyList<string> notebookPaths, CancellationToken cancel = default)
     {
+        CheckBeforeRunning(notebookPaths, options);
+        return await InTurnAsync(notebookPaths, path => RunAsync(path, cancel), cancel);
+    }
+
+    /// <summary>What a run checks before its first cell, in this process or a process per notebook: every notebook reads
+    /// and takes the run's parameters, and the output folder (made here) takes files.</summary>
+    public static void CheckBeforeRunning(IReadOnlyList<string> notebookPaths, RunOptions options)
+    {
         ParameterInjector.Validate(notebookPaths.Select(p => (Path.GetFileNameWithoutExtension(p), Read(p))).ToList(), options.Parameters);
         RequireWritable(options.OutputDir);
+    }
+
+    /// <summary>Runs each notebook with <paramref name="run"/>, in order, and stops after the first that fails or when the
+    /// run is cancelled; the results so far, the failed one last.</summary>
+    public static async Task<IReadOnlyList<NotebookResult>> InTurnAsync(IReadOnlyList<string> notebookPaths,
+        Func<string, Task<NotebookResult>> run, CancellationToken cancel)
+    {
         var results = new List<NotebookResult>();
         foreach (var path in notebookPaths)
         {
-            var result = await RunAsync(path, cancel);
+            var result = await run(path);
             results.Add(result);
             if (!result.Succeeded || cancel.IsCancellationRequested) break;
         }
@@ -43,7 +58,7 @@ public sealed class NotebookRunner(RunOptions options, IProgress<CellProgress>? 
     }
 
     /// <summary>Fails before the first cell, not after an hour of training, when the executed notebooks could not be saved.</summary>
-    public static void RequireWritable(string outputDir)
+    static void RequireWritable(string outputDir)
     {
         var probe = Path.Combine(outputDir, $".bertnb-run-write-test-{Environment.ProcessId}");
         try
