@@ -8,9 +8,9 @@ namespace BertNotebooks.Cli.Benchmarks;
 /// The float32 matmuls of one training step of a BERT, alone, at the step's own shapes and layouts: for each Linear the
 /// forward x·Wᵀ and the backward's dY·W (the input's gradient) and dYᵀ·x (the weight's); for each layer's attention Q·Kᵀ
 /// and P·V and the two products of each one's backward (in the last layer [CLS]'s row alone, as the classifier computes
-/// it). Their FLOPs are exactly <see cref="TrainingStepBenchmark.ForwardFlops"/> times three, so the time they take alone is the floor a step could
-/// reach with everything else (softmax, dropout, LayerNorm, GELU, the embedding gradient, clipping, AdamW, the threads'
-/// barriers) made free.
+/// it). Their FLOPs are exactly <see cref="TrainingStepBenchmark.ForwardFlops"/> times three, so the time they take alone
+/// is the floor a step could reach with everything else (softmax, dropout, LayerNorm, GELU, the embedding gradient,
+/// clipping, AdamW, the threads' barriers) made free.
 /// </summary>
 public sealed class StepMatmuls
 {

@@ -108,7 +108,7 @@ public static class TrainingStepBenchmark
     /// (<see cref="BertForSequenceClassification.FirstTokenOnlyInLastLayer"/>)</param>
     public readonly record struct Variant(ScalarType? ComputeType, bool FirstTokenOnly = true)
     {
-        public string Precision => ComputeType is null ? "fp32" : "bf16";
+        public string Precision => ComputeType is null ? PrecisionChoice.Fp32 : PrecisionChoice.Bf16Name;
         public string Name => FirstTokenOnly ? Precision : Precision + ", every row";
     }
 
@@ -154,8 +154,7 @@ public static class TrainingStepBenchmark
         var matmulGflops = 2.0 * LargeMatmulSize * LargeMatmulSize * LargeMatmulSize / Median(referenceTimes) / 1e9;
         return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Variant.Precision,
             run.Variant.FirstTokenOnly, Median(run.Times), 3 * ForwardFlops(config, batch, sequence, run.Variant.FirstTokenOnly),
-            matmulGflops, Median(run.MatmulTimes),
-            ProcessMemory.PeakResidentBytes)).ToList();
+            matmulGflops, Median(run.MatmulTimes), ProcessMemory.PeakResidentBytes)).ToList();
     }
 
     /// <summary>One model and the Trainer's optimizer setup, stepped one way (<see cref="Variant"/>), and the step's matmuls

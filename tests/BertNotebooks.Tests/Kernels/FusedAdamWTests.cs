@@ -16,6 +16,9 @@ public sealed class FusedAdamWTests
         return ([new Parameter(randn(70_001)), new Parameter(randn(37, 5))], [new Parameter(randn(1)), new Parameter(randn(129))]);
     }
 
+    /// <summary>Every parameter of both groups, decayed first.</summary>
+    static List<Parameter> All((List<Parameter> Decayed, List<Parameter> Plain) p) => [.. p.Decayed, .. p.Plain];
+
     static AdamW.ParamGroup[] Groups((List<Parameter> Decayed, List<Parameter> Plain) p) =>
     [
         new(p.Decayed, new AdamW.Options { LearningRate = 1e-2, weight_decay = 0.01 }),
@@ -28,8 +31,7 @@ public sealed class FusedAdamWTests
         var (fusedParameters, plainParameters) = (Parameters(), Parameters());
         using var fused = new AdamW(Groups(fusedParameters), 1e-2, 0.9, 0.999, 1e-8, 0.01);
         using var reference = new AdamW(Groups(plainParameters), 1e-2, 0.9, 0.999, 1e-8, 0.01);
-        var all = (List<Parameter>)[.. fusedParameters.Decayed, .. fusedParameters.Plain];
-        var allReference = (List<Parameter>)[.. plainParameters.Decayed, .. plainParameters.Plain];
+        var (all, allReference) = (All(fusedParameters), All(plainParameters));
         for (int step = 0; step < 5; step++)
         {
             using var scope = NewDisposeScope();
@@ -66,15 +68,15 @@ public sealed class FusedAdamWTests
         using var foldedOptimizer = new AdamW(Groups(folded), 1e-2, 0.9, 0.999, 1e-8, 0.01, amsgrad);
         using var scaledFirstOptimizer = new AdamW(Groups(scaledFirst), 1e-2, 0.9, 0.999, 1e-8, 0.01, amsgrad);
         using var coefficient = tensor(0.3719f); // what clipping a norm of 2.689 to 1 multiplies by
+        var (foldedAll, scaledFirstAll) = (All(folded), All(scaledFirst));
         for (int step = 0; step < 3; step++)
         {
             using var scope = NewDisposeScope();
-            var all = (List<Parameter>)[.. folded.Decayed, .. folded.Plain];
-            var targets = all.Select(p => randn_like(p)).ToList();
+            var targets = foldedAll.Select(p => randn_like(p)).ToList();
             foreach (var (parameters, optimizer, fold) in new[]
                      {
-                         ((List<Parameter>)[.. folded.Decayed, .. folded.Plain], foldedOptimizer, true),
-                         ([.. scaledFirst.Decayed, .. scaledFirst.Plain], scaledFirstOptimizer, false),
+                         (foldedAll, foldedOptimizer, true),
+                         (scaledFirstAll, scaledFirstOptimizer, false),
                      })
             {
                 optimizer.zero_grad();
@@ -87,7 +89,7 @@ public sealed class FusedAdamWTests
                 }
             }
         }
-        foreach (var (p, q) in ((List<Parameter>)[.. folded.Decayed, .. folded.Plain]).Zip([.. scaledFirst.Decayed, .. scaledFirst.Plain]))
+        foreach (var (p, q) in foldedAll.Zip(scaledFirstAll))
             TensorAssert.Equal(q.detach(), p.detach(), $"weights of shape [{string.Join(", ", p.shape)}]");
     }
 
