@@ -185,9 +185,9 @@ void Cells(NotebookApp notebookApp)
     // layer's other rows would be computed only to be thrown away. `BertForSequenceClassification` skips them: in its
     // last layer, `[CLS]`'s query alone attends to every token (the keys and values still come from every token, so
     // nothing it sees changes), and the attention output and the feed-forward block run on one row per text. Same
-    // logits, to float32 rounding; about a seventh less arithmetic with MiniLM's 6 layers, a twelfth with BERT-base's
-    // 12. Hugging Face computes every row; `classifier.FirstTokenOnlyInLastLayer = false` does too. Here is the last
-    // layer both ways:
+    // logits, to float32 rounding; about a seventh less arithmetic with MiniLM's 6 layers, a fourteenth with
+    // BERT-base's 12. Hugging Face computes every row; `classifier.FirstTokenOnlyInLastLayer = false` does too. Here is
+    // the last layer both ways:
 
     // ---- cell 26 ----
     var beforeLast = embedded;
