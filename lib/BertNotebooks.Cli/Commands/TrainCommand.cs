@@ -40,7 +40,7 @@ public sealed class TrainCommand : ICliCommand
         var resume = !parsed.GetValue(_fresh);
         // The run folder is apart from the notebooks' runs of the same profile.
         var run = _settings.Bind(parsed, resume, startsRun: true, defaultRunName: profile => $"cli-{profile}");
-        var log = new StandardErrorLines();
+        var log = new SynchronousProgress<string>(Console.Error.WriteLine);
         using var runLock = RunFolderLock.Acquire(run.RunDir, log); // before the data stage rewrites split.json
         var loadOptions = new DatasetLoadOptions
         {
@@ -75,10 +75,4 @@ public sealed class TrainCommand : ICliCommand
             $"metrics: {run.MetricsPath}");
         return CommandLineHost.Success;
     }
-}
-
-/// <summary>Lines to stderr at once and in order (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
-sealed class StandardErrorLines : IProgress<string>
-{
-    public void Report(string line) => Console.Error.WriteLine(line);
 }

@@ -150,12 +150,3 @@ public sealed class HubClientTests : IDisposable
         if (Directory.Exists(_cache)) Directory.Delete(_cache, recursive: true);
     }
 }
-
-/// <summary>Collects reports on the reporting thread (<see cref="Progress{T}"/> would post them later, elsewhere).</summary>
-sealed class CollectingProgress<T>(List<T> into) : IProgress<T>
-{
-    public void Report(T value)
-    {
-        lock (into) into.Add(value);
-    }
-}

@@ -1,3 +1,4 @@
+using BertNotebooks.Data;
 using BertNotebooks.IO;
 using BertNotebooks.Recipe;
 using BertNotebooks.Training;
@@ -46,6 +47,30 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         var splits = RecipeStages.PrepareData(run, log: log, resume: resume);
         var trainer = RecipeStages.CreateTrainer(run, splits, log);
         return RecipeStages.Train(run, trainer, resume, log: log);
+    }
+
+    [Fact]
+    public void Downloading_20_Newsgroups_is_told_to_the_log_a_line_a_tenth()
+    {
+        var body = new byte[3_000_000];
+        new Random(0).NextBytes(body); // not the archive: its checksum fails after the download, as an altered copy's would
+        using var server = LoopbackHttpServer.Serving(body);
+        var cache = Directory.CreateDirectory(_temp.File("cache")).FullName;
+        var options = new DatasetLoadOptions
+        {
+            Newsgroups = new NewsgroupsOptions { LocalSource = null, CacheDirectory = cache, DownloadUrl = server.Url("/20news") },
+        };
+        var log = new LineLog();
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            RecipeStages.PrepareData(RunSettings.For("smoke") with { RunName = _temp.File("run") }, options, log));
+
+        Assert.Contains("nothing was saved", error.Message);
+        Assert.Empty(Directory.GetFiles(cache));
+        var lines = log.Lines.Where(l => l.StartsWith("downloading ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(11, lines.Count); // the start, then one a tenth (each read is under a tenth, so none is skipped)
+        Assert.Equal($"downloading {Newsgroups.ArchiveName}: {0.0:0.0} / {3.0:0.0} MB", lines[0]);
+        Assert.Equal($"downloading {Newsgroups.ArchiveName}: {3.0:0.0} / {3.0:0.0} MB", lines[^1]);
     }
 
     [FixtureFact("tiny-bert")]
@@ -126,8 +151,9 @@ public sealed class RecipeStagesEdgeTests : IDisposable
         Assert.StartsWith("---\nlicense: other", card.ReplaceLineEndings("\n"));
         Assert.Contains($"base_model: {run.Model}", card);
         Assert.Contains("`computer`, `sport`", card);
-        Assert.Contains("| LearningRate | 5E-05 |".Replace("5E-05",
-            run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)), card);
+        // Each setting as a notebook's parameters cell and -p name=value spell it.
+        Assert.Contains($"| learningRate | {run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} |", card);
+        Assert.Contains($"| useKernels | {(run.UseKernels ? "true" : "false")} |", card);
         Assert.Contains("Best validation accuracy:", card);
         Assert.All(["vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "config.json", "model.safetensors"],
             file => Assert.True(File.Exists(Path.Combine(run.BestModelDir, file)), file));

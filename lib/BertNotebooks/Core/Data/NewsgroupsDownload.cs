@@ -39,14 +39,18 @@ public static class NewsgroupsDownload
         using var body = response.Content.ReadAsStream();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
+        var reported = new DownloadProgress(Newsgroups.ArchiveName, 0, total);
+        progress?.Report(reported);
         long received = 0;
         for (int read; (read = body.Read(buffer)) > 0;)
         {
             file.Write(buffer, 0, read);
             sha.AppendData(buffer, 0, read);
             received += read;
-            progress?.Report(new DownloadProgress(received, total));
+            var now = reported with { Bytes = received };
+            if (now.Tenths > reported.Tenths) progress?.Report(reported = now);
         }
+        if (reported.Bytes != received) progress?.Report(reported with { Bytes = received }); // the size was not announced
         if (total is { } expectedLength && received != expectedLength)
             throw new IOException($"the server announced {expectedLength} bytes and sent {received}");
         var actual = Convert.ToHexStringLower(sha.GetHashAndReset());

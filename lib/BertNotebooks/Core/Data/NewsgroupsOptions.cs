@@ -1,3 +1,5 @@
+using BertNotebooks.IO;
+
 namespace BertNotebooks.Data;
 
 /// <summary>Where 20 Newsgroups comes from and how it is prepared. The defaults read the <c>BERTNB_</c> variables.</summary>
@@ -34,12 +36,9 @@ public sealed record NewsgroupsOptions
     /// </summary>
     public NewsgroupsSubset Subset { get; init; } = NewsgroupsSubset.All;
 
-    /// <summary>Bytes received while downloading.</summary>
+    /// <summary>The download's progress: one report as it starts, then one per tenth of the archive received.</summary>
     public IProgress<DownloadProgress>? DownloadProgress { get; init; }
 }
-
-/// <summary>How far a download has come; <paramref name="TotalBytes"/> is null when the server does not say.</summary>
-public sealed record DownloadProgress(long BytesReceived, long? TotalBytes);
 
 /// <summary>scikit-learn's <c>subset</c>: the bydate training messages, the later test messages, or both (train first).</summary>
 public enum NewsgroupsSubset { Train, Test, All }

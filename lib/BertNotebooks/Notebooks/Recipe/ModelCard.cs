@@ -59,9 +59,8 @@ public static class ModelCard
         AtomicFile.WriteAllText(Path.Combine(folder, FileName), card.ToString());
     }
 
+    /// <summary>The run's settings as a notebook's parameters cell and <c>-p name=value</c> spell them.</summary>
     static IEnumerable<(string, string)> Settings(RunSettings run) =>
         RunParameters.Settings.Where(p => p.Name != nameof(RunSettings.RunName))
-            .Select(p => (p.Name, p.GetValue(run) is IFormattable f
-                ? f.ToString(null, CultureInfo.InvariantCulture)
-                : p.GetValue(run)?.ToString() ?? "none"));
+            .Select(p => (RunParameters.Camel(p.Name), RunParameters.Format(p.GetValue(run))));
 }

@@ -28,7 +28,7 @@ public static class RecipeStages
         log ??= ConsoleLines;
         var record = Reopen(run, resume, log);
         if (record is { Stage: not RunStage.Data }) record.Require(run); // data no training used yet may be remade
-        var splits = LoadData(run, options);
+        var splits = LoadData(run, ReportingDownload(options, log));
         var json = splits.ToJson();
         var hash = RunRecord.HashOf(json);
         if (record is { Stage: not RunStage.Data } && record.SplitHash != hash)
@@ -59,6 +59,17 @@ public static class RecipeStages
         var reopened = new RunRecord { Stage = RunStage.Data, Settings = record.Settings, SplitHash = record.SplitHash };
         reopened.Save(run.RunDir);
         return reopened;
+    }
+
+    /// <summary><paramref name="options"/> with the 20 Newsgroups download, where there is one, told to <paramref name="log"/>
+    /// a line a tenth, unless the options report it themselves.</summary>
+    static DatasetLoadOptions ReportingDownload(DatasetLoadOptions? options, IProgress<string> log)
+    {
+        options ??= new DatasetLoadOptions();
+        var newsgroups = options.Newsgroups ?? new NewsgroupsOptions();
+        if (newsgroups.DownloadProgress is not null) return options;
+        var lines = new SynchronousProgress<DownloadProgress>(p => log.Report("downloading " + p));
+        return options with { Newsgroups = newsgroups with { DownloadProgress = lines } };
     }
 
     /// <summary>The run's dataset loaded, cleaned, split and cut to the profile's subset, without saving it (for benchmarks).</summary>
@@ -178,13 +189,8 @@ public static class RecipeStages
             }
     }
 
-    /// <summary>Lines to standard output, at once and in order (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
-    static readonly IProgress<string> ConsoleLines = new LineWriter();
-
-    sealed class LineWriter : IProgress<string>
-    {
-        public void Report(string line) => Console.WriteLine(line);
-    }
+    /// <summary>Lines to standard output, at once and in order.</summary>
+    static readonly IProgress<string> ConsoleLines = new SynchronousProgress<string>(Console.WriteLine);
 
     /// <summary>The trainer_state.json that 04-training saved for this run.</summary>
     public static TrainerState LoadTrainerState(RunSettings run) =>
@@ -243,8 +249,11 @@ public static class RecipeStages
             name => saved.TryGetProperty(name, out var value) ? value.GetDouble() : double.NaN);
     }
 
-    /// <summary>The best model's folder, or an error naming the notebook that makes it.</summary>
-    public static string RequireBestModel(RunSettings run) =>
-        Directory.Exists(run.BestModelDir) ? run.BestModelDir
-            : throw new DirectoryNotFoundException($"{BertPaths.ForDisplay(run.BestModelDir)} is missing: run 04-training (profile '{run.Profile}') first.");
+    /// <summary>The best model's folder of a run that 04-training finished (<see cref="RequireTrained"/>), or an error naming
+    /// the notebook that makes it.</summary>
+    public static string RequireBestModel(RunSettings run)
+    {
+        RequireTrained(run);
+        return run.BestModelDir;
+    }
 }

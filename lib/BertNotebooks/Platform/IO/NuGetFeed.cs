@@ -18,7 +18,7 @@ public static class NuGetFeed
     public const string NuGetOrg = "https://api.nuget.org/v3/index.json";
 
     /// <summary>Where download progress goes (a line per 10%); standard error unless a caller replaces it.</summary>
-    public static IProgress<string> Progress { get; set; } = new ErrorLines();
+    public static IProgress<string> Progress { get; set; } = new SynchronousProgress<string>(Console.Error.WriteLine);
 
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(30) };
 
@@ -164,16 +164,13 @@ public static class NuGetFeed
         using var stream = response.Content.ReadAsStream();
         using var output = File.Create(path);
         var chunk = new byte[1 << 20];
-        int lastTenth = -1, read;
+        var reported = new DownloadProgress(name, 0, total);
         Progress.Report($"{name}: downloading from {url.Host}{(total is { } t ? $" ({t / 1e6:0} MB)" : "")}");
-        while ((read = stream.Read(chunk)) > 0)
+        for (int read; (read = stream.Read(chunk)) > 0;)
         {
             output.Write(chunk, 0, read);
-            if (total is > 0 && (int)(output.Length * 10 / total.Value) is var tenth && tenth > lastTenth)
-            {
-                lastTenth = tenth;
-                Progress.Report(new DownloadProgress(name, output.Length, total).ToString());
-            }
+            var now = reported with { Bytes = output.Length };
+            if (now.Tenths > reported.Tenths) Progress.Report((reported = now).ToString());
         }
         return true;
     }
@@ -218,10 +215,5 @@ public static class NuGetFeed
             Directory.Delete(temp, recursive: true); // another process installed it meanwhile
         }
         Progress.Report($"{id} {version}: installed in {folder}");
-    }
-
-    sealed class ErrorLines : IProgress<string>
-    {
-        public void Report(string value) => Console.Error.WriteLine(value);
     }
 }

@@ -117,10 +117,4 @@ public static class PretrainedModels
     static bool LooksLikePath(string value) =>
         Path.IsPathRooted(value) || value.StartsWith('.') || value.StartsWith('~') || value.Contains('\\')
             || value.Count(c => c == '/') > 1;
-
-    /// <summary>Reports on the calling thread: <see cref="Progress{T}"/> would post to a context this thread is blocking.</summary>
-    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
