@@ -27,7 +27,11 @@ public sealed class HfParityTests
     }
 
     [FixtureFact(Parity)]
-    public void EvalForwardMatchesTransformers()
+    public void EvalForwardMatchesTransformers() => AssertEvalForwardMatches(computeType: null, 1e-5, 1e-5);
+
+    /// <summary>tiny-bert in eval mode on the parity batch (its linear layers computing in <paramref name="computeType"/>;
+    /// null: float32): the embeddings, hidden states, pooled vector, logits and loss against transformers' float32.</summary>
+    static void AssertEvalForwardMatches(torch.ScalarType? computeType, double activationTolerance, double lossTolerance)
     {
         using var scope = torch.NewDisposeScope();
         var reference = SafeTensors.Load(Shared.Fixture(Parity));
@@ -35,16 +39,17 @@ public sealed class HfParityTests
         using var __ = model;
         model.eval();
         using var noGrad = torch.no_grad();
+        if (computeType is not null) CpuKernels.Instance.Apply(model, computeType);
         var batch = Batch(reference);
 
         var encoded = model.Bert.forward(batch);
-        TensorAssert.Close(reference["eval.embeddings_output"], encoded.EmbeddingOutput, 1e-5, "embeddings_output");
-        TensorAssert.Close(reference["eval.last_hidden_state"], encoded.LastHiddenState, 1e-5, "last_hidden_state");
-        TensorAssert.Close(reference["eval.pooled"], encoded.PooledOutput!, 1e-5, "pooled");
+        TensorAssert.Close(reference["eval.embeddings_output"], encoded.EmbeddingOutput, activationTolerance, "embeddings_output");
+        TensorAssert.Close(reference["eval.last_hidden_state"], encoded.LastHiddenState, activationTolerance, "last_hidden_state");
+        TensorAssert.Close(reference["eval.pooled"], encoded.PooledOutput!, activationTolerance, "pooled");
 
         var output = model.forward(batch);
-        TensorAssert.Close(reference["eval.logits"], output.Logits, 1e-5, "logits");
-        TensorAssert.Close(reference["eval.loss"].reshape(-1), output.Loss!.reshape(-1), 1e-5, "loss");
+        TensorAssert.Close(reference["eval.logits"], output.Logits, activationTolerance, "logits");
+        TensorAssert.Close(reference["eval.loss"].reshape(-1), output.Loss!.reshape(-1), lossTolerance, "loss");
     }
 
     [FixtureFact(Parity)]
@@ -78,24 +83,8 @@ public sealed class HfParityTests
     const double Bf16ActivationTolerance = 0.08, Bf16LossTolerance = 0.01, Bf16GradientTolerance = 0.01;
 
     [FixtureFact(Parity)]
-    public void Bf16EvalForwardMatchesTransformersWithinBf16Rounding()
-    {
-        using var scope = torch.NewDisposeScope();
-        var reference = SafeTensors.Load(Shared.Fixture(Parity));
-        var (model, _) = BertForSequenceClassification.FromPretrained(Shared.Fixture(TinyBert));
-        using var __ = model;
-        model.eval();
-        using var noGrad = torch.no_grad();
-        CpuKernels.Instance.Apply(model, torch.ScalarType.BFloat16);
-        var batch = Batch(reference);
-
-        var encoded = model.Bert.forward(batch);
-        TensorAssert.Close(reference["eval.last_hidden_state"], encoded.LastHiddenState, Bf16ActivationTolerance, "last_hidden_state");
-        TensorAssert.Close(reference["eval.pooled"], encoded.PooledOutput!, Bf16ActivationTolerance, "pooled");
-        var output = model.forward(batch);
-        TensorAssert.Close(reference["eval.logits"], output.Logits, Bf16ActivationTolerance, "logits");
-        TensorAssert.Close(reference["eval.loss"].reshape(-1), output.Loss!.reshape(-1), Bf16LossTolerance, "loss");
-    }
+    public void Bf16EvalForwardMatchesTransformersWithinBf16Rounding() =>
+        AssertEvalForwardMatches(torch.ScalarType.BFloat16, Bf16ActivationTolerance, Bf16LossTolerance);
 
     [FixtureFact(Parity)]
     public void Bf16GradientsMatchTransformersWithinBf16Rounding()
