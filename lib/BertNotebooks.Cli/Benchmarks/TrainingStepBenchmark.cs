@@ -57,9 +57,10 @@ public static class TrainingStepBenchmark
 
     /// <param name="Precision">"fp32", or "bf16" for bfloat16 matmuls (<see cref="AutocastLinear"/>)</param>
     /// <param name="FirstTokenOnly">the last layer computed [CLS]'s row alone (the classifier's default), or every row</param>
+    /// <param name="Without">the part of the step switched off to see what it costs (<see cref="StepPart"/>); null: none</param>
     public sealed record Result(
         BertConfig Config, int Batch, int Sequence, string Device, string Precision, bool FirstTokenOnly, double MedianStepSeconds,
-        double StepFlops, double MatmulGflops, double StepMatmulsSeconds, long? PeakRssBytes)
+        double StepFlops, double MatmulGflops, double StepMatmulsSeconds, long? PeakRssBytes, string? Without = null)
     {
         public double AchievedGflops => StepFlops / MedianStepSeconds / 1e9;
 
@@ -75,8 +76,9 @@ public static class TrainingStepBenchmark
                     "model: hidden {0}, {1} layers, {2} heads, FFN {3}, vocab {4}, {5} labels; batch {6}, seq {7}; device {8}",
                     Config.HiddenSize, Config.NumHiddenLayers, Config.NumAttentionHeads, Config.IntermediateSize, Config.VocabSize,
                     Config.NumLabels, Batch, Sequence, Device),
-                string.Format(inv, "median {0} step (forward + backward + clipping + AdamW; the last layer {1}): {2:F1} ms",
-                    Precision, FirstTokenOnly ? "for [CLS] alone" : "for every token", MedianStepSeconds * 1e3),
+                string.Format(inv, "median {0} step (forward + backward + clipping + AdamW; the last layer {1}{2}): {3:F1} ms",
+                    Precision, FirstTokenOnly ? "for [CLS] alone" : "for every token", Without is null ? "" : "; without " + Without,
+                    MedianStepSeconds * 1e3),
                 string.Format(inv, "matmul work per step: {0:F2} GFLOP; {1}", StepFlops / 1e9,
                     FirstTokenOnly ? FlopFormula : EveryRowFlopFormula),
                 string.Format(inv, "achieved: {0:F1} GFLOP/s", AchievedGflops),
@@ -106,10 +108,42 @@ public static class TrainingStepBenchmark
     /// <param name="ComputeType">null for float32, BFloat16 for bf16 mixed precision</param>
     /// <param name="FirstTokenOnly">false: the last layer computes every token's row, as Hugging Face's model does
     /// (<see cref="BertForSequenceClassification.FirstTokenOnlyInLastLayer"/>)</param>
-    public readonly record struct Variant(ScalarType? ComputeType, bool FirstTokenOnly = true)
+    /// <param name="Without">a part of the step switched off (<see cref="StepPart"/>), to time what it costs; null: the whole step</param>
+    public readonly record struct Variant(ScalarType? ComputeType, bool FirstTokenOnly = true, string? Without = null)
     {
         public string Precision => ComputeType is null ? PrecisionChoice.Fp32 : PrecisionChoice.Bf16Name;
-        public string Name => FirstTokenOnly ? Precision : Precision + ", every row";
+        public string Name => (FirstTokenOnly ? Precision : Precision + ", every row") + (Without is null ? "" : ", without " + Without);
+    }
+
+    /// <summary>
+    /// The parts of a step <c>--without</c> can switch off, so that the whole step and the step without one, timed in turn in
+    /// one process, tell what that part costs. A measurement, not a way to train: without them it is another computation.
+    /// </summary>
+    public static class StepPart
+    {
+        /// <summary>Every dropout module in eval mode: no masks drawn, none applied forward or backward.</summary>
+        public const string Dropout = "dropout";
+        /// <summary>The word embeddings frozen: no 30,522 x H gradient to build, clip or update.</summary>
+        public const string EmbeddingGradient = "embedding-gradient";
+
+        public static readonly IReadOnlyList<string> All = [Dropout, EmbeddingGradient];
+
+        /// <summary>Switches <paramref name="part"/> off in <paramref name="model"/> (before its optimizer is made).</summary>
+        public static void SwitchOff(BertForSequenceClassification model, string part)
+        {
+            switch (part)
+            {
+                case Dropout:
+                    foreach (var module in model.modules().Where(m => m is ParallelDropout or TorchSharp.Modules.Dropout)) module.eval();
+                    break;
+                case EmbeddingGradient:
+                    model.named_parameters().Single(p => p.name.EndsWith("word_embeddings.weight", StringComparison.Ordinal))
+                        .parameter.requires_grad = false;
+                    break;
+                default:
+                    throw new ArgumentException($"--without takes {string.Join(" or ", All)} (comma-separated), not '{part}'.");
+            }
+        }
     }
 
     /// <param name="variants">the ways to time, stepped in turn</param>
@@ -154,7 +188,7 @@ public static class TrainingStepBenchmark
         var matmulGflops = 2.0 * LargeMatmulSize * LargeMatmulSize * LargeMatmulSize / Median(referenceTimes) / 1e9;
         return runs.Select(run => new Result(config, batch, sequence, device.ToString(), run.Variant.Precision,
             run.Variant.FirstTokenOnly, Median(run.Times), 3 * ForwardFlops(config, batch, sequence, run.Variant.FirstTokenOnly),
-            matmulGflops, Median(run.MatmulTimes), ProcessMemory.PeakResidentBytes)).ToList();
+            matmulGflops, Median(run.MatmulTimes), ProcessMemory.PeakResidentBytes, run.Variant.Without)).ToList();
     }
 
     /// <summary>One model and the Trainer's optimizer setup, stepped one way (<see cref="Variant"/>), and the step's matmuls
@@ -178,6 +212,7 @@ public static class TrainingStepBenchmark
             model = new BertForSequenceClassification(config) { FirstTokenOnlyInLastLayer = variant.FirstTokenOnly };
             model.to(device).train();
             CpuKernels.Instance.Apply(model, variant.ComputeType); // as the Trainer, with the kernels on (the default)
+            if (variant.Without is { } part) StepPart.SwitchOff(model, part);
             // The Trainer's defaults with the tutorial's weight decay; a constant rate, as the benchmark has no end.
             var args = new TrainingArguments { WeightDecay = 0.01, LrSchedulerType = LearningRateSchedule.Constant };
             stepper = new OptimizerStepper(model, args, totalSteps: 1, warmupSteps: 0, CpuKernels.Instance);

@@ -29,6 +29,11 @@ public sealed class BenchStepCommand : ICliCommand
     readonly Option<string> _lastLayer = CommandLineHost.Defaulted("--last-layer",
         "cls: the last layer computes [CLS]'s row alone, as the library's classifier; every-row: every token's, as Hugging " +
         "Face's model (and the scripts' PyTorch peers); both: the two in turn, and the speed-up", LastLayer.Cls);
+    readonly Option<string?> _without = new("--without")
+    {
+        Description = "dropout, embedding-gradient or both (comma-separated): also time the step with that part switched off, " +
+            "in turn with the whole step, and print what the part costs (a measurement: such a step is not training)"
+    };
     readonly Option<bool> _tf32 = new("--tf32") { Description = "Allow TF32 matmuls on NVIDIA GPUs (off by default, as in PyTorch)" };
     readonly Option<bool> _json = new("--json")
     {
@@ -39,7 +44,7 @@ public sealed class BenchStepCommand : ICliCommand
     {
         var command = new Command("bench-step",
             "Time forward+backward+AdamW steps of a BERT of a given shape; with bf16, fp32 and bf16 in turn")
-            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _lastLayer, _tf32, _json };
+            { _preset, _shapes, _steps, _warmup, _device, _precision, _threads, _lastLayer, _without, _tf32, _json };
         command.SetAction((result, cancel) => Task.FromResult(Run(result)));
         return command;
     }
@@ -64,8 +69,9 @@ public sealed class BenchStepCommand : ICliCommand
         if (precision.Warning is not null) (steps, warmup) = (Math.Min(steps, 2), Math.Min(warmup, 1));
         IReadOnlyList<torch.ScalarType?> computeTypes = precision.Bf16 ? [null, torch.ScalarType.BFloat16] : [null];
         IReadOnlyList<bool> lastLayers = LastLayer.FirstTokenOnly(args.GetValue(_lastLayer)!);
-        var variants = computeTypes.SelectMany(dtype => lastLayers.Select(firstTokenOnly =>
-            new TrainingStepBenchmark.Variant(dtype, firstTokenOnly))).ToList();
+        string?[] switchedOff = [null, .. Without(args.GetValue(_without))];
+        var variants = computeTypes.SelectMany(dtype => lastLayers.SelectMany(firstTokenOnly => switchedOff.Select(part =>
+            new TrainingStepBenchmark.Variant(dtype, firstTokenOnly, part)))).ToList();
         foreach (var shape in args.GetValue(_shapes)!.Split(','))
         {
             var parts = shape.Split('x');
@@ -80,20 +86,36 @@ public sealed class BenchStepCommand : ICliCommand
             foreach (var (slower, faster, what) in SpeedUps(results))
                 Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "speed-up {0}: {1:F2}x", what,
                     slower.MedianStepSeconds / faster.MedianStepSeconds));
+            foreach (var without in results.Where(r => r.Without is not null))
+            {
+                var whole = results.Single(r => r.Without is null && r.Precision == without.Precision && r.FirstTokenOnly == without.FirstTokenOnly);
+                double cost = whole.MedianStepSeconds - without.MedianStepSeconds;
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                    "{0} costs {1:F1} ms of each {2} step ({3:P0}): the median step with it less the median step without it",
+                    without.Without, cost * 1e3, without.Precision, cost / whole.MedianStepSeconds));
+            }
         }
         return CommandLineHost.Success;
     }
+
+    /// <summary>--without's parts, checked.</summary>
+    static IEnumerable<string> Without(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+            TrainingStepBenchmark.StepPart.All.FirstOrDefault(p => p.Equals(part, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"--without takes {string.Join(" or ", TrainingStepBenchmark.StepPart.All)} " +
+                $"(comma-separated), not '{part}'.")).Distinct();
 
     /// <summary>The pairs of results one way apart: bf16 against fp32 (the same last layer), [CLS] alone against every row
     /// (the same precision).</summary>
     static IEnumerable<(TrainingStepBenchmark.Result Slower, TrainingStepBenchmark.Result Faster, string What)> SpeedUps(
         IReadOnlyList<TrainingStepBenchmark.Result> results)
     {
-        foreach (var fp32 in results.Where(r => r.Precision == PrecisionChoice.Fp32))
-            foreach (var bf16 in results.Where(r => r.Precision != PrecisionChoice.Fp32 && r.FirstTokenOnly == fp32.FirstTokenOnly))
+        var whole = results.Where(r => r.Without is null).ToList();
+        foreach (var fp32 in whole.Where(r => r.Precision == PrecisionChoice.Fp32))
+            foreach (var bf16 in whole.Where(r => r.Precision != PrecisionChoice.Fp32 && r.FirstTokenOnly == fp32.FirstTokenOnly))
                 yield return (fp32, bf16, $"bf16 vs fp32{(fp32.FirstTokenOnly ? "" : " (every row)")}");
-        foreach (var everyRow in results.Where(r => !r.FirstTokenOnly))
-            foreach (var cls in results.Where(r => r.FirstTokenOnly && r.Precision == everyRow.Precision))
+        foreach (var everyRow in whole.Where(r => !r.FirstTokenOnly))
+            foreach (var cls in whole.Where(r => r.FirstTokenOnly && r.Precision == everyRow.Precision))
                 yield return (everyRow, cls, $"{cls.Precision}, the last layer for [CLS] alone vs every row");
     }
 
@@ -134,7 +156,7 @@ public sealed class BenchStepCommand : ICliCommand
         ["dtype"] = r.Precision == "fp32" && tf32 ? "tf32" : r.Precision,
         ["median_step_s"] = r.MedianStepSeconds, ["samples_per_s"] = r.Batch / r.MedianStepSeconds,
         ["achieved_gflops"] = Math.Round(r.AchievedGflops, 1), ["matmul_gflops"] = Math.Round(r.MatmulGflops, 1),
-        ["step_matmuls_s"] = r.StepMatmulsSeconds, ["first_token_only"] = r.FirstTokenOnly,
+        ["step_matmuls_s"] = r.StepMatmulsSeconds, ["first_token_only"] = r.FirstTokenOnly, ["without"] = r.Without,
         ["peak_rss_mib"] = r.PeakRssBytes is long b ? Math.Round(b / 1048576.0) : null, ["device"] = r.Device,
     });
 }

@@ -1,4 +1,5 @@
 using BertNotebooks.Cli.Benchmarks;
+using BertNotebooks.Kernels;
 using BertNotebooks.Modeling;
 using TorchSharp;
 
@@ -71,5 +72,25 @@ public sealed class TrainingStepBenchmarkTests
         var report = result.ToString();
         Assert.Contains("the step's matmuls alone, at its shapes:", report);
         Assert.Contains("everything else (softmax, dropout, LayerNorm, GELU, embedding gradient, clipping, AdamW", report);
+    }
+
+    [Fact]
+    public void A_part_switched_off_to_time_its_cost_is_off_and_the_report_says_so()
+    {
+        using var model = new BertForSequenceClassification(Tiny);
+        model.train();
+        CpuKernels.Instance.Apply(model, computeType: null);
+
+        TrainingStepBenchmark.StepPart.SwitchOff(model, TrainingStepBenchmark.StepPart.Dropout);
+        TrainingStepBenchmark.StepPart.SwitchOff(model, TrainingStepBenchmark.StepPart.EmbeddingGradient);
+
+        Assert.NotEmpty(model.modules().OfType<ParallelDropout>());
+        Assert.All(model.modules().OfType<ParallelDropout>(), dropout => Assert.False(dropout.training));
+        Assert.Equal(["bert.embeddings.word_embeddings.weight"],
+            model.named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name));
+        Assert.Contains("--without", Assert.Throws<ArgumentException>(() => TrainingStepBenchmark.StepPart.SwitchOff(model, "softmax")).Message);
+        var result = Assert.Single(TrainingStepBenchmark.Run(Tiny, batch: 2, sequence: 8, steps: 1, warmupSteps: 0, torch.CPU,
+            [new TrainingStepBenchmark.Variant(null, Without: TrainingStepBenchmark.StepPart.Dropout)]));
+        Assert.Contains("; without dropout): ", result.ToString());
     }
 }
