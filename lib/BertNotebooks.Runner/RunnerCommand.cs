@@ -116,26 +116,28 @@ public static class RunnerCommand
             output.WriteLine($"Expected outputs published: {ExpectedOutputs.Publish(publishDir, results, entries, profile, command, processPerNotebook)}");
             return Success;
         }
-        switch (failed.Reason)
+        error.WriteLine(failed.Reason switch
         {
-            case StopReason.Interrupted:
-                error.WriteLine($"{failed.Error} The partly executed notebook is {failure.OutputPath}; " +
-                    "run again to continue (training resumes from its checkpoint).");
-                return Interrupted;
-            case StopReason.TimedOut:
-                error.WriteLine($"error: {failed.Error} Raise --cell-timeout, or choose a smaller profile. " +
-                    $"The partly executed notebook is {failure.OutputPath}.");
-                return CellFailed;
-            case StopReason.ProcessEnded:
-                error.WriteLine($"error: {failed.Error}");
-                return CellFailed;
-            default:
-                error.WriteLine($"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:");
-                error.WriteLine(WithoutStackTrace(failed.Error));
-                error.WriteLine($"The partly executed notebook is {failure.OutputPath} (the cell's output holds the stack trace).");
-                return CellFailed;
-        }
+            StopReason.Interrupted => $"{failed.Error} The partly executed notebook is {failure.OutputPath}; " +
+                "run again to continue (training resumes from its checkpoint).",
+            StopReason.TimedOut => $"error: {failed.Error} Raise --cell-timeout, or choose a smaller profile. " +
+                $"The partly executed notebook is {failure.OutputPath}.",
+            StopReason.ProcessEnded => $"error: {failed.Error}",
+            _ => string.Join(Environment.NewLine, $"error: notebook '{failure.SourcePath}' failed at cell {failed.CellNumber}:",
+                WithoutStackTrace(failed.Error),
+                $"The partly executed notebook is {failure.OutputPath} (the cell's output holds the stack trace)."),
+        });
+        return ExitCode(failed.Reason);
     }
+
+    /// <summary>The exit code of a run, or of one notebook in a worker, that stopped for <paramref name="reason"/> (null: it
+    /// finished): 130 where it was interrupted, as a shell reports Ctrl+C, else 1.</summary>
+    static int ExitCode(StopReason? reason) => reason switch
+    {
+        null => Success,
+        StopReason.Interrupted => Interrupted,
+        _ => CellFailed,
+    };
 
     /// <summary>
     /// One notebook in this process for a parent run (<see cref="NotebookProcess"/>): its result in <paramref name="resultFile"/>,
@@ -153,12 +155,7 @@ public static class RunnerCommand
         }, CancellationToken.None);
         var result = await new NotebookRunner(options, new ConsoleProgress(output)).RunAsync(paths[0], stop.Token);
         AtomicFile.WriteJson(resultFile, result);
-        return result.FailedCell?.Reason switch
-        {
-            null => Success,
-            StopReason.Interrupted => Interrupted,
-            _ => CellFailed,
-        };
+        return ExitCode(result.FailedCell?.Reason);
     }
 
     /// <summary>A cell's error as the kernel reported it, less its stack frames: the exception's message and its inner
