@@ -128,21 +128,19 @@ public static class TrainingStepBenchmark
 
         public static readonly IReadOnlyList<string> All = [Dropout, EmbeddingGradient];
 
+        /// <summary>The part <paramref name="name"/> names (in any case), or an error that lists them.</summary>
+        public static string Named(string name) =>
+            All.FirstOrDefault(part => part.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"--without takes {string.Join(" or ", All)} (comma-separated), not '{name}'.");
+
         /// <summary>Switches <paramref name="part"/> off in <paramref name="model"/> (before its optimizer is made).</summary>
         public static void SwitchOff(BertForSequenceClassification model, string part)
         {
-            switch (part)
-            {
-                case Dropout:
-                    foreach (var module in model.modules().Where(m => m is ParallelDropout or TorchSharp.Modules.Dropout)) module.eval();
-                    break;
-                case EmbeddingGradient:
-                    model.named_parameters().Single(p => p.name.EndsWith("word_embeddings.weight", StringComparison.Ordinal))
-                        .parameter.requires_grad = false;
-                    break;
-                default:
-                    throw new ArgumentException($"--without takes {string.Join(" or ", All)} (comma-separated), not '{part}'.");
-            }
+            if (Named(part) == Dropout)
+                foreach (var module in model.modules().Where(m => m is ParallelDropout or TorchSharp.Modules.Dropout)) module.eval();
+            else
+                model.named_parameters().Single(p => p.name.EndsWith("word_embeddings.weight", StringComparison.Ordinal))
+                    .parameter.requires_grad = false;
         }
     }
 

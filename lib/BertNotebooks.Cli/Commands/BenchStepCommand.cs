@@ -88,7 +88,8 @@ public sealed class BenchStepCommand : ICliCommand
                     slower.MedianStepSeconds / faster.MedianStepSeconds));
             foreach (var without in results.Where(r => r.Without is not null))
             {
-                var whole = results.Single(r => r.Without is null && r.Precision == without.Precision && r.FirstTokenOnly == without.FirstTokenOnly);
+                var whole = results.Single(r =>
+                    r.Without is null && r.Precision == without.Precision && r.FirstTokenOnly == without.FirstTokenOnly);
                 double cost = whole.MedianStepSeconds - without.MedianStepSeconds;
                 Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
                     "{0} costs {1:F1} ms of each {2} step ({3:P0}): the median step with it less the median step without it",
@@ -100,10 +101,8 @@ public sealed class BenchStepCommand : ICliCommand
 
     /// <summary>--without's parts, checked.</summary>
     static IEnumerable<string> Without(string? value) =>
-        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
-            TrainingStepBenchmark.StepPart.All.FirstOrDefault(p => p.Equals(part, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"--without takes {string.Join(" or ", TrainingStepBenchmark.StepPart.All)} " +
-                $"(comma-separated), not '{part}'.")).Distinct();
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(TrainingStepBenchmark.StepPart.Named).Distinct();
 
     /// <summary>The pairs of results one way apart: bf16 against fp32 (the same last layer), [CLS] alone against every row
     /// (the same precision).</summary>
