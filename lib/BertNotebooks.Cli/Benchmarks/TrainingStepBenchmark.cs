@@ -136,11 +136,16 @@ public static class TrainingStepBenchmark
         /// <summary>Switches <paramref name="part"/> off in <paramref name="model"/> (before its optimizer is made).</summary>
         public static void SwitchOff(BertForSequenceClassification model, string part)
         {
-            if (Named(part) == Dropout)
-                foreach (var module in model.modules().Where(m => m is ParallelDropout or TorchSharp.Modules.Dropout)) module.eval();
-            else
-                model.named_parameters().Single(p => p.name.EndsWith("word_embeddings.weight", StringComparison.Ordinal))
-                    .parameter.requires_grad = false;
+            switch (Named(part))
+            {
+                case Dropout:
+                    foreach (var module in model.modules().Where(m => m is ParallelDropout or TorchSharp.Modules.Dropout)) module.eval();
+                    break;
+                case EmbeddingGradient:
+                    model.named_parameters().Single(p => p.name.EndsWith("word_embeddings.weight", StringComparison.Ordinal))
+                        .parameter.requires_grad = false;
+                    break;
+            }
         }
     }
 

@@ -19,8 +19,8 @@ public sealed class FirstTokenOnlyTests
         layer.eval();
         using var scope = torch.NewDisposeScope();
         var hidden = torch.randn(2, 6, 16);                                       // (B, T, H)
-        var keep = torch.tensor(new float[,] { { 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 0, 0, 0 } });
-        var mask = ((1 - keep) * float.MinValue).view(2, 1, 1, 6);                // (B, 1, 1, T)
+        var keep = torch.tensor(new long[,] { { 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 0, 0, 0 } });
+        var mask = BertModel.AdditiveMask(keep, torch.ScalarType.Float32);        // (B, 1, 1, T)
 
         var everyRow = layer.forward(hidden, mask);                               // (B, T, H)
         var firstTwo = layer.forward(hidden[.., ..2], hidden, mask);              // (B, 2, H)
